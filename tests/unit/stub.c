@@ -3,8 +3,10 @@
  * Host-side stand-ins for the hypervisor services the tested code uses
  * (printk, BUG, symbols, xenheap pages), plus the test runner.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <stdarg.h>
 
@@ -50,6 +52,23 @@ void harness_abort_test(void)
     longjmp(test_jmp, 1);
 }
 
+/* A test that hangs (e.g. a parser looping) fails instead of stalling. */
+#define TEST_TIMEOUT_SECONDS 60
+
+static void on_timeout(int sig)
+{
+    char line[256];
+    int n;
+
+    (void)sig;
+    n = snprintf(line, sizeof(line), "FAIL %s/%s: timed out after %d s\n",
+                 binary_name, current_test ? current_test->name : "?",
+                 TEST_TIMEOUT_SECONDS);
+    if ( n > 0 )
+        (void)!write(STDOUT_FILENO, line, (size_t)n);
+    _exit(3);
+}
+
 int main(int argc, char **argv)
 {
     struct test_case *t;
@@ -63,14 +82,18 @@ int main(int argc, char **argv)
         binary_name = slash ? slash + 1 : argv[0];
     }
 
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    signal(SIGALRM, on_timeout);
     for ( t = tests_head; t; t = t->next )
     {
         current_test = t;
+        alarm(TEST_TIMEOUT_SECONDS);
         current_failed = false;
         harness_bug_armed = false;
         log_clear();
         if ( setjmp(test_jmp) == 0 )
             t->fn();
+        alarm(0);
         if ( current_failed )
             failed = 1;
         else

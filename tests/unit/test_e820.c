@@ -64,6 +64,26 @@ TEST(overlap_restrictive_wins)
     CHECK(e820_total(&m, E820_RAM) == MB(9));
 }
 
+TEST(overlap_ranking_not_numeric)
+{
+    /* Type numbers do not give the ranking: reserved (2) beats NVS (4). */
+    static const struct e820entry in[] = {
+        { 0, MB(8), E820_RAM },
+        { MB(1), MB(2), E820_NVS },
+        { MB(2), MB(2), E820_RESERVED },
+        { MB(5), MB(2), E820_KEEL },
+        { MB(6), MB(2), E820_ACPI },        /* ACPI beats Keel's RAM */
+    };
+
+    map_set(in, ARRAY_SIZE(in));
+    CHECK(e820_sanitize(&m) == 6);
+    CHECK(entry_is(1, MB(1), MB(1), E820_NVS));
+    CHECK(entry_is(2, MB(2), MB(2), E820_RESERVED));
+    CHECK(entry_is(3, MB(4), MB(1), E820_RAM));
+    CHECK(entry_is(4, MB(5), MB(1), E820_KEEL));
+    CHECK(entry_is(5, MB(6), MB(2), E820_ACPI));
+}
+
 TEST(identical_duplicates_and_unknown_types)
 {
     static const struct e820entry in[] = {

@@ -267,6 +267,8 @@ void apic_bsp_init(void)
     else if ( fw_x2apic )
         printk(XENLOG_WARNING "x2APIC disabled by the command line: "
                "leaving x2APIC mode for xAPIC\n");
+    else if ( has_x2apic )
+        printk("x2APIC available but disabled by the command line\n");
     if ( !has_x2apic )
         printk("x2APIC: not offered by this CPU (CPUID.1:ECX[21] clear)\n");
 

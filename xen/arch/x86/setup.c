@@ -132,6 +132,7 @@ void __noreturn __start_keel(uint32_t magic, uint32_t info_pa)
 static void __noreturn start_keel_on_stack(void)
 {
     platform_init(&boot_info);
+    test_fault_run();
 
     if ( opt_test_exit )
         test_exit(TEST_EXIT_PASS);

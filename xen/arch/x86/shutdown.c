@@ -123,6 +123,6 @@ void bug_fail(const char *what, const char *file, int line)
 
     __asm__ volatile ("mov %%rbp, %0" : "=r" (rbp));
     printk(XENLOG_ERR "%s at %s:%d\n", what, file, line);
-    show_stack_trace(rbp);
+    show_stack_trace(0, rbp);
     panic("%s at %s:%d", what, file, line);
 }

@@ -237,9 +237,9 @@ void smp_boot_cpus(void)
         if ( do_boot_cpu(next, ac) )
             next++;
     }
-    if ( next == max && max < acpi_info.nr_cpus )
-        printk("maxcpus=%u: %u of %u CPUs left offline\n", opt_maxcpus,
-               acpi_info.nr_cpus - max, acpi_info.nr_cpus);
+    if ( i < acpi_info.nr_cpus )
+        printk("maxcpus=%u: the other %u CPU(s) are left offline\n", opt_maxcpus,
+               acpi_info.nr_cpus - i);
 
     /*
      * Drop the identity mapping and flush it everywhere.  The page stays

@@ -68,12 +68,17 @@ tramp_lm:
         push    $0                              /* ends stack traces */
         jmp     *%rax
 
+        /*
+         * Descriptors are marked accessed already: the CPU would otherwise
+         * write that bit on the far jump into 64-bit code, when the page is
+         * mapped read-only (Bochs faults on that; QEMU does not check).
+         */
         .balign 8
 tramp_gdt:
         .quad   0
-        .quad   0x00cf9a000000ffff              /* 0x08: flat 32-bit code */
-        .quad   0x00cf92000000ffff              /* 0x10: flat data */
-        .quad   0x00af9a000000ffff              /* 0x18: 64-bit code */
+        .quad   0x00cf9b000000ffff              /* 0x08: flat 32-bit code */
+        .quad   0x00cf93000000ffff              /* 0x10: flat data */
+        .quad   0x00af9b000000ffff              /* 0x18: 64-bit code */
 tramp_gdt_end:
 
         .balign 4

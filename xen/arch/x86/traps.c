@@ -8,6 +8,7 @@
 #include <keel/symbols.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
+#include <asm/page.h>
 
 static irq_handler_t irq_handlers[256];
 
@@ -59,11 +60,13 @@ void show_registers(const struct cpu_user_regs *r)
  * one and within 64 KiB of it, so a corrupt chain ends the walk instead
  * of faulting again.
  */
-void show_stack_trace(unsigned long rbp)
+void show_stack_trace(unsigned long rip, unsigned long rbp)
 {
     unsigned int depth;
 
     printk("Xen call trace:\n");
+    if ( rip )
+        print_symbol("   [<%016lx>] S %s+%#lx/%#lx\n", rip);
     for ( depth = 0; depth < 32 && rbp; depth++ )
     {
         unsigned long *frame = (unsigned long *)rbp;
@@ -77,6 +80,17 @@ void show_stack_trace(unsigned long rbp)
             break;
         rbp = frame[0];
     }
+}
+
+/* Guard pages are the even pages below the primary stack (see mm.c). */
+static bool in_stack_guard(unsigned long va)
+{
+    unsigned long off = va - STACKS_VIRT_START;
+
+    if ( va < STACKS_VIRT_START || off >= (unsigned long)NR_CPUS * STACK_SIZE )
+        return false;
+    off = (off % STACK_SIZE) >> PAGE_SHIFT;
+    return off <= 6 && !(off & 1);
 }
 
 void do_trap(struct cpu_user_regs *regs)
@@ -94,8 +108,10 @@ void do_trap(struct cpu_user_regs *regs)
     }
 
     show_registers(regs);
-    print_symbol("   [<%016lx>] S %s+%#lx/%#lx\n", regs->rip);
-    show_stack_trace(regs->rbp);
+    show_stack_trace(regs->rip, regs->rbp);
+    /* A fault pushing onto a guard page escalates to #DF; CR2 names the page. */
+    if ( (vec == 8 || vec == 14) && in_stack_guard(read_cr2()) )
+        printk("Stack overflow: %016lx is in a stack guard page\n", read_cr2());
     if ( vec == 14 )
         panic("FATAL PAGE FAULT\n[error_code=%04x]\nFaulting linear address: %016lx",
               regs->error_code, read_cr2());

@@ -14,6 +14,9 @@ extern unsigned int opt_maxcpus;
  */
 void platform_init(struct boot_info *bi);
 
+/* Deliberate faults for tests (test-fault=); returns only if none was asked for. */
+void test_fault_run(void);
+
 /* Interrupt controllers: i8259.c, io_apic.c, apic.c. */
 void i8259_disable(void);
 void io_apic_init(void);

@@ -9,7 +9,8 @@ typedef void (*irq_handler_t)(struct cpu_user_regs *regs);
 /* Route vector @vec (32..255) to @h; the handler acknowledges the interrupt. */
 void set_irq_handler(unsigned int vec, irq_handler_t h);
 void show_registers(const struct cpu_user_regs *regs);
-void show_stack_trace(unsigned long rbp);
+/* Print a call trace, starting with @rip if non-zero, then the frames from @rbp. */
+void show_stack_trace(unsigned long rip, unsigned long rbp);
 void do_trap(struct cpu_user_regs *regs);
 void __noreturn switch_stack_and_jump(unsigned long sp, void (*fn)(void));
 
