@@ -170,7 +170,10 @@ static void __attribute__((noreturn)) bug_common(const char *msg)
     }
     if ( current_test )
     {
-        harness_fail("unexpected BUG", 0, msg);
+        if ( !current_failed )
+            printf("FAIL %s/%s: unexpected %s\n", binary_name,
+                   current_test->name, msg);
+        current_failed = true;
         longjmp(test_jmp, 1);
     }
     fprintf(stderr, "%s\n", msg);

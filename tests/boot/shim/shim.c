@@ -380,6 +380,7 @@ static void check_keel(void)
     struct elf64_ehdr eh;
     unsigned int i;
     bool entry_ok = false;
+    uint64_t entry = 0;
 
     if ( len < sizeof(eh) )
         fail("module 0 is too small to be an ELF image");
@@ -422,16 +423,28 @@ static void check_keel(void)
             keel_lo = (uint32_t)ph.p_paddr;
         if ( end > keel_hi )
             keel_hi = (uint32_t)end;
-        if ( eh.e_entry >= ph.p_paddr && eh.e_entry < end )
+        /*
+         * The entry point as GRUB finds it: e_entry inside a segment's
+         * virtual range, moved to the same offset in its physical range.
+         * An image whose e_entry is already physical is taken as is.
+         */
+        if ( eh.e_entry >= ph.p_vaddr && eh.e_entry - ph.p_vaddr < ph.p_memsz )
+        {
+            entry = eh.e_entry - ph.p_vaddr + ph.p_paddr;
             entry_ok = true;
+        }
+        else if ( !entry_ok && eh.e_entry >= ph.p_paddr && eh.e_entry < end )
+        {
+            entry = eh.e_entry;
+            entry_ok = true;
+        }
         phdrs[nr_phdrs++] = ph;
     }
     if ( !nr_phdrs )
         fail("module 0 has no PT_LOAD segments");
-    /* Multiboot entry: e_entry is the 32-bit physical address of start. */
     if ( !entry_ok )
-        fail("the ELF entry point is not a physical address inside a PT_LOAD segment");
-    keel_entry = (uint32_t)eh.e_entry;
+        fail("the ELF entry point is not inside a PT_LOAD segment");
+    keel_entry = (uint32_t)entry;
 }
 
 static void load_keel(void)

@@ -9,7 +9,6 @@
  */
 #include <keel/lib.h>
 #include <keel/param.h>
-#include <keel/cpumask.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>

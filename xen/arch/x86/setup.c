@@ -137,6 +137,5 @@ static void __noreturn start_keel_on_stack(void)
     if ( opt_test_exit )
         test_exit(TEST_EXIT_PASS);
     printk("Keel: boot complete, no domains to run; idling.\n");
-    for ( ;; )
-        safe_halt();
+    cpu_idle_loop();
 }
