@@ -69,6 +69,22 @@ static void on_timeout(int sig)
     _exit(3);
 }
 
+/* Run one test; setjmp lives here so no caller local can be clobbered. */
+static bool run_one(struct test_case *t)
+{
+    current_test = t;
+    current_failed = false;
+    harness_bug_armed = false;
+    log_clear();
+    alarm(TEST_TIMEOUT_SECONDS);
+    if ( setjmp(test_jmp) == 0 )
+        t->fn();
+    alarm(0);
+    if ( !current_failed )
+        printf("ok %s/%s\n", binary_name, t->name);
+    return !current_failed;
+}
+
 int main(int argc, char **argv)
 {
     struct test_case *t;
@@ -85,21 +101,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGALRM, on_timeout);
     for ( t = tests_head; t; t = t->next )
-    {
-        current_test = t;
-        alarm(TEST_TIMEOUT_SECONDS);
-        current_failed = false;
-        harness_bug_armed = false;
-        log_clear();
-        if ( setjmp(test_jmp) == 0 )
-            t->fn();
-        alarm(0);
-        if ( current_failed )
+        if ( !run_one(t) )
             failed = 1;
-        else
-            printf("ok %s/%s\n", binary_name, t->name);
-        fflush(stdout);
-    }
     return failed;
 }
 

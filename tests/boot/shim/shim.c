@@ -369,9 +369,39 @@ static unsigned int nr_phdrs;
 static uint32_t keel_lo = UINT32_MAX, keel_hi, keel_entry;
 
 /*
+ * GRUB puts modules in the first free memory it finds, which is often
+ * just above 1 MiB: a hypervisor image big enough to reach past 2 MiB
+ * would then be copied over its own source.  Move the module out of the
+ * way first, above everything else the shim uses, into RAM per the map.
+ */
+static void move_module(void)
+{
+    uint32_t len = in.mod_end - in.mod_start;
+    uint64_t to = (uintptr_t)__shim_end;
+    uint32_t i;
+
+    if ( keel_hi > to )
+        to = keel_hi;
+    if ( in.mod_end > to )
+        to = in.mod_end;
+    to = (to + 0xfff) & ~0xfffull;
+    for ( i = 0; i < in.nr_mmap; i++ )
+        if ( in.mmap[i].type == 1 && in.mmap[i].base <= to &&
+             to + len <= in.mmap[i].base + in.mmap[i].len )
+            break;
+    if ( i == in.nr_mmap || to + len > (1ull << 32) )
+        fail("module 0 lies where the hypervisor goes and there is no RAM to move it to");
+    say("module 0 lies where the hypervisor goes: moving it to %x\n", (uint32_t)to);
+    memmove((void *)(uintptr_t)to, (const void *)in.mod_start, len);
+    in.mod_start = (uint32_t)to;
+    in.mod_end = (uint32_t)to + len;
+}
+
+/*
  * Check everything before copying anything: a segment landing on the
  * shim, or on the module it is being copied from, would corrupt the
- * copy and give a crash that looks like a hypervisor bug.
+ * copy and give a crash that looks like a hypervisor bug.  The first
+ * stops the test; the second is mended by moving the module.
  */
 static void check_keel(void)
 {
@@ -379,7 +409,7 @@ static void check_keel(void)
     uint32_t len = in.mod_end - in.mod_start;
     struct elf64_ehdr eh;
     unsigned int i;
-    bool entry_ok = false;
+    bool entry_ok = false, over_module = false;
     uint64_t entry = 0;
 
     if ( len < sizeof(eh) )
@@ -409,7 +439,7 @@ static void check_keel(void)
             ph.p_paddr, end, ph.p_filesz, ph.p_offset);
         if ( ph.p_filesz > ph.p_memsz || ph.p_offset > len || ph.p_filesz > len - ph.p_offset )
             fail("a PT_LOAD segment lies outside the module");
-        if ( end < ph.p_paddr || end > (1ull << 32) )
+        if ( end < ph.p_paddr || end >= (1ull << 32) )
             fail("a PT_LOAD segment's physical address is not below 4 GiB");
         if ( overlaps(ph.p_paddr, end, (uintptr_t)__shim_start, (uintptr_t)__shim_end) )
         {
@@ -418,7 +448,7 @@ static void check_keel(void)
             fail("the hypervisor would be loaded over the shim");
         }
         if ( overlaps(ph.p_paddr, end, in.mod_start, in.mod_end) )
-            fail("the hypervisor would be loaded over its own module");
+            over_module = true;
         if ( ph.p_paddr < keel_lo )
             keel_lo = (uint32_t)ph.p_paddr;
         if ( end > keel_hi )
@@ -445,6 +475,8 @@ static void check_keel(void)
     if ( !entry_ok )
         fail("the ELF entry point is not inside a PT_LOAD segment");
     keel_entry = (uint32_t)entry;
+    if ( over_module )
+        move_module();
 }
 
 static void load_keel(void)
@@ -571,7 +603,7 @@ static const char *build_info(const char *scenario, const char *keel_cmdline)
         tag_rsdp();
         tag_module(s, e, "overlap-test-module");
         finish();
-        say("module 0 claims [%x-%x), inside the hypervisor image\n", s, e);
+        say("the block's module tag claims [%x-%x), inside the hypervisor image\n", s, e);
         return "valid block with a module overlapping the hypervisor image";
     }
     if ( streq(scenario, "empty-mmap") )
