@@ -256,7 +256,7 @@ void mm_init(struct boot_info *bi)
     cpu_has_nx = boot_have_nx;
     e820 = bi->memmap;
     if ( e820.nr_map == 0 )
-        panic("The boot loader gave no memory map (no multiboot2 mmap tag): cannot continue");
+        panic("The boot loader gave no memory map (mmap tag missing or empty): cannot continue");
     if ( e820_sanitize(&e820) < 0 )
         panic("The memory map has no usable RAM");
 

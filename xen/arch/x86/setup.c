@@ -59,9 +59,16 @@ static void parse_boot_info(uint32_t magic, uint32_t info_pa, char *err, size_t 
     bi->info_pa = info_pa;
     if ( rc )
     {
-        /* Keep going far enough to print the reason on the default console. */
+        /*
+         * Keep going far enough to print the reason.  A command line the
+         * parser accepted before it met the bad part has been checked, so
+         * keep it: console= and test-exit still apply to the report.
+         */
+        const char *cmdline = bi->cmdline;
+
         memset(bi, 0, sizeof(*bi));
-        bi->cmdline = bi->loader = "";
+        bi->loader = "";
+        bi->cmdline = cmdline ? cmdline : "";
         return;
     }
     err[0] = '\0';
