@@ -154,3 +154,70 @@ char *strstr(const char *h, const char *n)
             return (char *)h;
     return NULL;
 }
+
+void *memchr(const void *s, int c, size_t n)
+{
+    const unsigned char *p = s;
+
+    for ( ; n; n--, p++ )
+        if ( *p == (unsigned char)c )
+            return (void *)p;
+    return NULL;
+}
+
+static int digit_value(char c)
+{
+    if ( c >= '0' && c <= '9' )
+        return c - '0';
+    if ( c >= 'a' && c <= 'z' )
+        return c - 'a' + 10;
+    if ( c >= 'A' && c <= 'Z' )
+        return c - 'A' + 10;
+    return 36;
+}
+
+/*
+ * C library strtoul(), for libfdt: leading space, an optional sign, a
+ * "0x" prefix for base 16 or 0, a leading 0 meaning octal for base 0.
+ * Saturates at ULONG_MAX on overflow (there is no errno to set).
+ */
+unsigned long strtoul(const char *s, char **end, int base)
+{
+    const char *p = s, *digits;
+    unsigned long v = 0;
+    bool neg = false, overflow = false;
+    int d;
+
+    while ( *p == ' ' || (*p >= '\t' && *p <= '\r') )
+        p++;
+    if ( *p == '+' || *p == '-' )
+        neg = *p++ == '-';
+    if ( (base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+         digit_value(p[2]) < 16 )
+    {
+        p += 2;
+        base = 16;
+    }
+    else if ( base == 0 )
+        base = p[0] == '0' ? 8 : 10;
+    if ( base < 2 || base > 36 )
+    {
+        if ( end )
+            *end = (char *)s;
+        return 0;
+    }
+
+    digits = p;
+    while ( (d = digit_value(*p)) < base )
+    {
+        if ( v > (~0UL - (unsigned long)d) / (unsigned long)base )
+            overflow = true;
+        v = v * (unsigned long)base + (unsigned long)d;
+        p++;
+    }
+    if ( end )
+        *end = (char *)(p == digits ? s : p);
+    if ( overflow )
+        return ~0UL;
+    return neg ? -v : v;
+}

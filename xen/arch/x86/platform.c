@@ -10,6 +10,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/hvm/hvm.h>
 
 static const void *acpi_map(paddr_t pa, size_t len)
 {
@@ -77,4 +78,8 @@ void platform_init(struct boot_info *bi)
     smp_boot_cpus();
     printk("Brought up %u CPUs\n", num_online_cpus());
     smp_selftest();
+
+    /* Keel runs on without it (no guests); the reason has been logged. */
+    if ( hvm_init() )
+        printk("HVM: not available; no guests will run\n");
 }

@@ -11,6 +11,9 @@
 #include <keel/acpi.h>
 #include <keel/shutdown.h>
 #include <keel/version.h>
+#include <keel/bootdomain.h>
+#include <keel/domain.h>
+#include <keel/system_state.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
@@ -91,6 +94,7 @@ void __noreturn __start_keel(uint32_t magic, uint32_t info_pa)
         c->ist_top[i] = (unsigned long)bsp_ist_stacks[i] + IST_STACK_SIZE;
     idt_init();
     cpu_desc_init(c);
+    libfdt_env_cpu_init();
     cpu_data[0] = c;
 
     parse_boot_info(magic, info_pa, err, sizeof(err));
@@ -138,11 +142,20 @@ void __noreturn __start_keel(uint32_t magic, uint32_t info_pa)
 
 static void __noreturn start_keel_on_stack(void)
 {
+    unsigned int nr;
+
     platform_init(&boot_info);
     test_fault_run();
 
-    if ( opt_test_exit )
-        test_exit(TEST_EXIT_PASS);
-    printk("Keel: boot complete, no domains to run; idling.\n");
+    sched_init();
+    nr = create_boot_domains(&boot_info);
+    /* From here on guest vCPUs run: boot-only code (libfdt) must not. */
+    system_state = SYS_STATE_active;
+    if ( nr == 0 )
+    {
+        if ( opt_test_exit )
+            test_exit(TEST_EXIT_PASS);
+        printk("Keel: boot complete, no domains to run; idling.\n");
+    }
     cpu_idle_loop();
 }

@@ -7,6 +7,8 @@
  * APIC and timer before it joins cpu_online_map and idles.
  */
 #include <keel/lib.h>
+#include <keel/bootdomain.h>
+#include <keel/domain.h>
 #include <keel/cpumask.h>
 #include <keel/page_alloc.h>
 #include <keel/shutdown.h>
@@ -34,22 +36,8 @@ static unsigned long bsp_cr4, bsp_efer;
 
 void __noreturn cpu_idle_loop(void)
 {
-    for ( ;; )
-    {
-        /*
-         * Check with interrupts off, then sti;hlt: an interrupt (IPI,
-         * timer) arriving after the check still ends the hlt, since sti
-         * only takes effect after the next instruction.
-         */
-        local_irq_disable();
-        if ( softirq_pending(smp_processor_id()) )
-        {
-            local_irq_enable();
-            do_softirq();
-            continue;
-        }
-        safe_halt();
-    }
+    /* Idle means: run whatever vCPUs this CPU has, halt when none can run. */
+    sched_idle_loop();
 }
 
 static void tramp_put32(const char *field, uint32_t v)
@@ -77,6 +65,7 @@ static void __noreturn start_secondary(void)
     write_cr4(bsp_cr4);
     wrmsr(MSR_EFER, bsp_efer);
     cpu_desc_init(c);
+    libfdt_env_cpu_init();
 
     apic_ap_init();
     apic_id = apic_read_id();
@@ -85,6 +74,8 @@ static void __noreturn start_secondary(void)
                c->cpu_id, apic_id, c->apic_id);
     c->apic_id = apic_id;
     apic_timer_init();
+    if ( hvm_cpu_up() )
+        printk(XENLOG_ERR "CPU%u: hardware virtualisation could not be enabled\n", c->cpu_id);
 
     c->online = true;
     cpumask_set_cpu(c->cpu_id, &cpu_online_map);

@@ -53,6 +53,9 @@ char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 size_t strlcpy(char *d, const char *s, size_t n);
 char *strstr(const char *h, const char *n);
+/* For libfdt (see arch/x86/libfdt_env.c). */
+void *memchr(const void *s, int c, size_t n);
+unsigned long strtoul(const char *s, char **end, int base);
 #endif
 
 #endif

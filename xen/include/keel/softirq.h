@@ -11,6 +11,7 @@
  */
 enum {
     TIMER_SOFTIRQ,
+    SCHEDULE_SOFTIRQ,       /* look at the run list again (a vCPU woke or its domain ended) */
     NR_SOFTIRQS
 };
 

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hardware virtualisation bring-up: find out which vendor's extensions
+ * this machine has, pick the matching vCPU implementation (hvm_funcs) and
+ * p2m format (p2m_ops), and enable it on every CPU.  Without usable
+ * hardware support Keel keeps running, with no guests: hvm_funcs stays
+ * NULL and domain building refuses.
+ */
+#include <keel/lib.h>
+#include <keel/errno.h>
+#include <keel/cpumask.h>
+#include <keel/domain.h>
+#include <keel/p2m.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm/svm.h>
+
+const struct hvm_function_table *hvm_funcs;
+const struct p2m_ops *p2m_ops;
+
+/* CPUs on which cpu_up() failed: guests must not be placed there. */
+static unsigned int nr_cpu_up_failures;
+
+#define CPUID_1_ECX_VMX     (1u << 5)
+
+static void cpu_up_on_this_cpu(void *unused)
+{
+    if ( hvm_cpu_up() )
+        __atomic_fetch_add(&nr_cpu_up_failures, 1, __ATOMIC_SEQ_CST);
+}
+
+int hvm_init(void)
+{
+    const struct hvm_function_table *fns = NULL;
+    const struct p2m_ops *p2m = NULL;
+    unsigned int cpu;
+    int rc;
+
+    if ( svm_detect() == 0 )
+    {
+        fns = &svm_function_table;
+        p2m = &p2m_pt_ops;
+        svm_print_features();
+        rc = svm_vmcb_global_init();
+        for_each_online_cpu ( cpu )
+            if ( !rc )
+                rc = svm_alloc_host_areas(cpu);
+        if ( rc )
+        {
+            printk(XENLOG_ERR "HVM: no memory for the SVM permission maps and save areas\n");
+            return rc;
+        }
+    }
+    else if ( cpuid_ecx(1) & CPUID_1_ECX_VMX )
+    {
+        printk(XENLOG_WARNING "HVM: VMX present, but Keel's VT-x support is not written yet; "
+               "no guests can run\n");
+        return -ENODEV;
+    }
+    else
+    {
+        printk(XENLOG_WARNING "HVM: no hardware virtualisation (SVM with NPT, or VMX); "
+               "no guests can run\n");
+        return -ENODEV;
+    }
+
+    /* Secondary CPUs are already up: enable there by cross-call, here directly. */
+    rc = fns->cpu_up();
+    if ( rc )
+    {
+        printk(XENLOG_ERR "HVM: enabling %s on the boot CPU failed (%d)\n", fns->name, rc);
+        return rc;
+    }
+    hvm_funcs = fns;
+    p2m_ops = p2m;
+    smp_call_function(cpu_up_on_this_cpu, NULL, true);
+    if ( nr_cpu_up_failures )
+        printk(XENLOG_ERR "HVM: %s failed on %u CPU(s)\n", fns->name, nr_cpu_up_failures);
+
+    printk("HVM: %s enabled\n", fns->name);
+    printk("HVM: Hardware Assisted Paging (HAP) detected\n");
+    printk("HVM: HAP page sizes: 4kB, 2MB\n");
+
+    if ( opt_hvm_selftest && fns == &svm_function_table )
+        svm_selftest();
+    return 0;
+}
+
+/*
+ * Per-CPU enable.  A CPU that comes up before hvm_init() (all of them at
+ * boot) is enabled by hvm_init()'s cross-call instead; this returns 0
+ * then, so smpboot can call it unconditionally.  (A CPU started after
+ * hvm_init() would need its vendor areas allocated first; nothing starts
+ * CPUs that late yet.)
+ */
+int hvm_cpu_up(void)
+{
+    if ( !hvm_funcs )
+        return 0;
+    return hvm_funcs->cpu_up();
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_HVM_HVM_H
+#define ASM_HVM_HVM_H
+
+/*
+ * The vendor-neutral vCPU layer.  Everything outside hvm/svm/ and hvm/vmx/
+ * talks to hardware virtualisation only through these functions and the
+ * ops table behind them; nothing else knows which vendor it runs on.
+ */
+#include <keel/types.h>
+
+struct vcpu;
+struct domain;
+struct cpu_user_regs;
+
+/* Vendor state embedded in struct vcpu / struct domain. */
+struct hvm_vcpu {
+    void *vendor;                   /* struct svm_vcpu / struct vmx_vcpu */
+    uint64_t guest_cr[5];           /* CR0, -, CR2, CR3, CR4 as the guest sees them */
+    uint64_t guest_efer;
+    uint64_t guest_pat;             /* MSR 0x277; the vendor loads it into the VMCB/VMCS */
+};
+
+struct hvm_domain {
+    void *vendor;
+    uint64_t hypercall_page_gfn;    /* ~0 if none */
+};
+
+/* Segment state for set-up (PVH entry) and for reports. */
+struct segment_register {
+    uint16_t sel;
+    uint16_t attr;                  /* VMCB-style packed attributes */
+    uint32_t limit;
+    uint64_t base;
+};
+
+/* Initial state of a vCPU: what the PVH boot protocol says, or (later) what an SIPI says. */
+struct hvm_vcpu_start {
+    uint64_t rip, rbx, rflags;
+    uint64_t cr0, cr4;
+    struct segment_register cs, ds, tr;
+};
+
+struct hvm_function_table {
+    const char *name;
+    int (*cpu_up)(void);                            /* per pCPU enable (EFER.SVME / VMXON) */
+    int (*domain_initialise)(struct domain *d);
+    void (*domain_destroy)(struct domain *d);
+    int (*vcpu_initialise)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    void (*vcpu_set_start)(struct vcpu *v, const struct hvm_vcpu_start *s);
+    /* Enter the guest; returns after an exit was handled and the vCPU should not continue now. */
+    void (*vcpu_run)(struct vcpu *v);
+    void (*write_hypercall_page)(void *page);       /* vmmcall / vmcall stubs */
+    void (*dump_state)(struct vcpu *v);             /* registers for the end-of-domain report */
+};
+
+extern const struct hvm_function_table *hvm_funcs;
+
+/*
+ * The local APIC ID of a vCPU, as Xen numbers them for HVM guests: the
+ * guest's CPUID (leaf 1 EBX[31:24]), its MADT and (later) its virtual
+ * LAPIC must all agree on it.
+ */
+#define hvm_vcpu_apic_id(v)     ((v)->vcpu_id * 2)
+
+/* Detect SVM or VMX and enable it on the boot CPU; -ENODEV if neither. */
+int hvm_init(void);
+/* Enable on each secondary pCPU (called from smpboot). */
+int hvm_cpu_up(void);
+
+/*
+ * Called by vendor exit handlers (common code, hvm/hvm.c and friends):
+ * the guest executed vmmcall/vmcall with the hypercall number in rax.
+ * The vendor code has already advanced rip past the instruction.
+ */
+void hvm_hypercall(struct vcpu *v);
+/* CPUID and MSR policy (hvm/cpuid.c): fill in what the guest sees. */
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
+               uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
+/* 0 handled, -EPERM → inject #GP. */
+int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KEEL_DOMAIN_H
+#define KEEL_DOMAIN_H
+
+#include <keel/types.h>
+#include <keel/spinlock.h>
+#include <asm/processor.h>
+#include <asm/hvm/hvm.h>
+
+typedef uint16_t domid_t;
+#define MAX_BOOT_DOMAINS    16
+#define MAX_VCPUS_PER_DOM   64
+
+/* Why a domain ended (SHUTDOWN_* numbers from the public ABI, plus ours). */
+#define DOMEND_POWEROFF     0
+#define DOMEND_REBOOT       1
+#define DOMEND_SUSPEND      2
+#define DOMEND_CRASH        3
+#define DOMEND_WATCHDOG     4
+#define DOMEND_SOFT_RESET   5
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;         /* pCPU it runs on */
+    bool is_up;                     /* started (VCPUOP_is_up) */
+    bool blocked;                   /* waiting for an event (SCHEDOP_block, HLT) */
+    bool paused;                    /* taken off the CPU for good (domain ending) */
+    bool on_runq;
+    bool running;                   /* inside vcpu_run() on its CPU */
+    struct vcpu *next_in_runq;      /* per-pCPU run list (sched/core.c) */
+    struct cpu_user_regs regs;      /* guest general registers, saved at exit */
+    struct hvm_vcpu hvm;            /* vendor state: VMCB/VMCS, control registers */
+};
+
+struct domain {
+    domid_t domain_id;
+    char name[32];
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS_PER_DOM];
+    spinlock_t lock;
+
+    /* Memory: frames owned, the limit, and the guest-physical map. */
+    unsigned long tot_pages, max_pages;
+    uint64_t ram_bytes;             /* guest RAM is [0, ram_bytes) */
+    struct p2m_domain *p2m;
+    struct domain_ram *ram;         /* what to give back (domain.c) */
+
+    /* Lifecycle. */
+    bool is_dying;
+    int end_reason;                 /* DOMEND_* once ending */
+    int shutdown_code;              /* SCHEDOP_shutdown_code, -1 if none */
+    char end_detail[96];            /* e.g. "triple fault" */
+    unsigned int vcpus_on_cpu;      /* vCPUs still on a run list (sched) */
+
+    char console_buf[160];          /* console_io line being assembled */
+    unsigned int console_len;
+
+    struct hvm_domain hvm;          /* hypercall page, vendor data */
+    struct domain *next;            /* list of all domains */
+};
+
+/* Create an empty domain with @max_vcpus vCPUs (not started); NULL on failure. */
+struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
+                             unsigned long max_pages);
+/* Populate guest RAM [0, bytes) from the heap (2 MiB pages where possible). */
+int domain_populate_ram(struct domain *d, uint64_t bytes);
+/*
+ * End @d: every vCPU stops (on its own pCPU at its next exit), the reason
+ * is logged with the vCPU's final registers, and the domain is freed once
+ * nothing runs it.  Safe from any vCPU of @d or from the hypervisor.
+ */
+void domain_end(struct domain *d, int reason, const char *detail);
+struct domain *domain_by_id(domid_t id);
+const char *domain_reason_name(int reason);
+/* Free everything of a domain nothing runs any more (also for a failed create). */
+void domain_destroy(struct domain *d);
+/* Called by the scheduler once the last vCPU of a dying domain left its CPU. */
+void domain_reap(struct domain *d);
+/* Undo domain_create() for a domain that never ran. */
+void domain_unlist_and_destroy(struct domain *d);
+/* Build and start the domains of the boot device tree; returns how many run. */
+struct boot_info;
+unsigned int create_boot_domains(const struct boot_info *bi);
+void sched_init(void);
+unsigned int domains_alive(void);
+
+/* The vCPU running on this pCPU, or NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+void set_current_vcpu(struct vcpu *v);
+
+/* Scheduling (common/sched/core.c): make runnable, block, yield. */
+void vcpu_wake(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+/* The guest took @v down (HLT with interrupts off); the last one down is poweroff. */
+void vcpu_down(struct vcpu *v);
+void sched_start_vcpu(struct vcpu *v);
+/* Make the CPU running @v take an exit and look at its run list. */
+void sched_kick_vcpu(struct vcpu *v);
+/* Every CPU's idle loop: run the vCPUs on this CPU's list, halt when none can run. */
+void __noreturn sched_idle_loop(void);
+
+#endif
