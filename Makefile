@@ -6,7 +6,7 @@ include Config.mk
 
 BUILD := build
 
-.PHONY: all deps xen iso run test unit bench clean
+.PHONY: all deps xen iso guests run test unit bench clean
 
 all: xen
 
@@ -22,17 +22,20 @@ $(BUILD)/keel.iso: xen scripts/mkiso
 
 iso: $(BUILD)/keel.iso
 
-run: $(BUILD)/keel.iso
-	@echo "Booting Keel under QEMU (Ctrl-A X quits)"
-	scripts/qemu --interactive --cpus 2 --memory 1G $<
+guests: deps
+	$(MAKE) -s -C tests/guests
+
+# The demo: Keel on QEMU (AMD-V) with a PVH guest from a device tree.
+run: xen guests
+	scripts/run-guest --host-cpus 2 --cmdline "demo" tests/build/guests/hello.elf
 
 unit: deps
 	$(MAKE) -C tests/unit
 
-test: xen unit
+test: xen unit guests
 	tests/run
 
-bench: xen
+bench: xen guests
 	tests/bench
 
 clean:

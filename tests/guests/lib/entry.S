@@ -40,6 +40,10 @@
     .code32
     .globl pvh_start
 pvh_start:
+    /* First thing: the TSC at entry, for the boot-time benchmark. */
+    rdtsc
+    mov     %eax, guest_entry_tsc
+    mov     %edx, guest_entry_tsc + 4
     cli
     cld
     mov     %ebx, %esi                  /* keep the start_info address */
@@ -284,3 +288,9 @@ pt0:    .skip 4096
     .balign 16
 stack:  .skip 16384
 stack_top:
+
+    .data
+    .balign 8
+    .globl guest_entry_tsc
+guest_entry_tsc:
+    .quad   0

@@ -28,6 +28,9 @@
 #define DEFINE_TEST(name) const char keel_test_default_name[] = name
 void test_main(const struct hvm_start_info *si);
 
+/* TSC read by the very first guest instruction (benchmarks). */
+extern uint64_t guest_entry_tsc;
+
 /* The name used in verdicts; a test may refine it (e.g. from its cmdline). */
 extern const char *test_name;
 void set_test_name(const char *name);

@@ -27,6 +27,7 @@ struct acpi_info acpi_info;
 static struct cpu_data bsp_cpu_data;
 static uint8_t bsp_ist_stacks[3][IST_STACK_SIZE] __aligned(4096);
 extern char boot_stack_top[];
+extern uint64_t boot_tsc;
 
 unsigned int opt_maxcpus;
 integer_param("maxcpus", opt_maxcpus);
@@ -104,6 +105,7 @@ void __noreturn __start_keel(uint32_t magic, uint32_t info_pa)
     printk("Keel %s (%s) multiboot%s from '%s'\n", KEEL_VERSION_STRING, KEEL_COMPILER,
            magic == MB2_BOOTLOADER_MAGIC ? "2" : "1", boot_info.loader);
     printk("Command line: %s\n", boot_info.cmdline);
+    printk("TSC at hypervisor entry: %lu\n", (unsigned long)boot_tsc);
     if ( bad )
         printk(XENLOG_WARNING "%d problem(s) in the command line, see above\n", bad);
     if ( err[0] )

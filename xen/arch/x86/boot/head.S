@@ -59,6 +59,9 @@ start:
         cli
         mov     %eax, %ebp                      /* loader magic */
         mov     %ebx, %esi                      /* info block */
+        rdtsc                                   /* for the boot-time benchmark */
+        mov     %eax, sym_phys(boot_tsc)
+        mov     %edx, sym_phys(boot_tsc) + 4
 
         /* Zero .bss (which holds the boot stack): the loader is not obliged to. */
         mov     $sym_phys(__bss_start), %edi
@@ -226,7 +229,8 @@ boot_gdtr_high:
 
         .data
         .balign 8
-        .globl  boot_magic, boot_info_pa, boot_have_nx
+        .globl  boot_magic, boot_info_pa, boot_have_nx, boot_tsc
+boot_tsc:       .quad 0
 boot_magic:     .long 0
 boot_info_pa:   .long 0
 boot_have_nx:   .long 0
