@@ -135,6 +135,7 @@ unsigned int create_boot_domains(const struct boot_info *bi)
         printk(XENLOG_ERR "No hardware virtualisation: %u boot domain(s) not started\n", nr);
         return 0;
     }
+    domain_note_heap_baseline();
     for ( i = 0; i < nr; i++ )
         build_one(bi, &cfg[i]);
     return domains_alive();

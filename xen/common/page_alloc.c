@@ -13,6 +13,7 @@
  */
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
+#include <keel/spinlock.h>
 
 #define NR_ORDERS   (MAX_ORDER + 1)
 
@@ -146,7 +147,7 @@ void heap_add_range(unsigned long mfn, unsigned long nr)
     }
 }
 
-unsigned long alloc_pages_bits(unsigned int order, unsigned int max_bits)
+static unsigned long alloc_locked(unsigned int order, unsigned int max_bits)
 {
     int top_zone = NR_ZONES - 1;
     int zone;
@@ -200,7 +201,7 @@ unsigned long alloc_pages_bits(unsigned int order, unsigned int max_bits)
     return INVALID_MFN;
 }
 
-void free_pages(unsigned long mfn, unsigned int order)
+static void free_locked(unsigned long mfn, unsigned int order)
 {
     unsigned long i;
 
@@ -215,6 +216,26 @@ void free_pages(unsigned long mfn, unsigned int order)
 
     set_tails(mfn, order, PGS_FREE_TAIL);
     free_block(mfn, order);
+}
+
+/* Every CPU allocates and frees (domains end on any CPU): one lock for the heap. */
+static DEFINE_SPINLOCK(heap_lock);
+
+unsigned long alloc_pages_bits(unsigned int order, unsigned int max_bits)
+{
+    unsigned long mfn;
+
+    spin_lock(&heap_lock);
+    mfn = alloc_locked(order, max_bits);
+    spin_unlock(&heap_lock);
+    return mfn;
+}
+
+void free_pages(unsigned long mfn, unsigned int order)
+{
+    spin_lock(&heap_lock);
+    free_locked(mfn, order);
+    spin_unlock(&heap_lock);
 }
 
 unsigned long heap_free_frames(void)

@@ -14,6 +14,7 @@
  */
 #include <keel/lib.h>
 #include <keel/xmalloc.h>
+#include <keel/spinlock.h>
 
 #define SLAB_MAGIC      0x534c4142U     /* "SLAB" */
 #define LARGE_MAGIC     0x4c415247U     /* "LARG" */
@@ -81,9 +82,32 @@ static void partial_del(struct slab *s)
     s->prev = s->next = NULL;
 }
 
+/* Pages taken from the frame allocator, counted for xmalloc_pages_held(). */
+static unsigned long pages_held;
+
+static void *heap_pages_get(unsigned int order)
+{
+    void *p = alloc_xenheap_pages(order);
+
+    if ( p )
+        pages_held += 1UL << order;
+    return p;
+}
+
+static void heap_pages_put(void *p, unsigned int order)
+{
+    pages_held -= 1UL << order;
+    free_xenheap_pages(p, order);
+}
+
+unsigned long xmalloc_pages_held(void)
+{
+    return pages_held;
+}
+
 static struct slab *slab_new(unsigned int cls)
 {
-    struct slab *s = alloc_xenheap_pages(0);
+    struct slab *s = heap_pages_get(0);
     unsigned int i, n = class_objs(cls), size = class_size(cls);
     uint8_t *obj;
 
@@ -139,7 +163,7 @@ static void *alloc_large(size_t size)
         if ( ++order > LARGE_MAX_ORDER )
             return NULL;
 
-    l = alloc_xenheap_pages(order);
+    l = heap_pages_get(order);
     if ( !l )
         return NULL;
     l->magic = LARGE_MAGIC;
@@ -148,12 +172,21 @@ static void *alloc_large(size_t size)
     return (uint8_t *)l + HDR_SIZE;
 }
 
+/* One lock for the whole heap: objects are allocated and freed on every CPU. */
+static DEFINE_SPINLOCK(xmalloc_lock);
+
 void *xmalloc_bytes(size_t size)
 {
+    void *p;
+
+    spin_lock(&xmalloc_lock);
     /* Zero-byte requests still get a distinct, freeable pointer. */
     if ( size <= class_size(NR_CLASSES - 1) )
-        return alloc_small(size ? size : 1);
-    return alloc_large(size);
+        p = alloc_small(size ? size : 1);
+    else
+        p = alloc_large(size);
+    spin_unlock(&xmalloc_lock);
+    return p;
 }
 
 void *xzalloc_bytes(size_t size)
@@ -209,11 +242,11 @@ static void free_small(struct slab *s, void *p)
         partial_del(s);
         s->magic = DEAD_MAGIC;
         xm.nr_slabs--;
-        free_xenheap_pages(s, 0);
+        heap_pages_put(s, 0);
     }
 }
 
-void xfree(void *p)
+static void xfree_locked(void *p)
 {
     void *page;
 
@@ -236,10 +269,17 @@ void xfree(void *p)
         /* Poison the magic so a second free is caught. */
         l->magic = DEAD_MAGIC;
         xm.nr_large_pages -= 1UL << l->order;
-        free_xenheap_pages(l, l->order);
+        heap_pages_put(l, l->order);
         return;
     }
 
     /* Not from xmalloc, or already freed with its page. */
     BUG();
+}
+
+void xfree(void *p)
+{
+    spin_lock(&xmalloc_lock);
+    xfree_locked(p);
+    spin_unlock(&xmalloc_lock);
 }

@@ -85,6 +85,8 @@ void domain_unlist_and_destroy(struct domain *d);
 struct boot_info;
 unsigned int create_boot_domains(const struct boot_info *bi);
 void sched_init(void);
+/* Remember the heap's free frames before building domains (leak check at the end). */
+void domain_note_heap_baseline(void);
 unsigned int domains_alive(void);
 
 /* The vCPU running on this pCPU, or NULL in the idle loop. */

@@ -18,6 +18,15 @@ static inline void spin_lock_init(spinlock_t *l)
     l->head = l->tail = 0;
 }
 
+#ifdef KEEL_HOST_TEST
+/*
+ * Host unit tests are single-threaded and leave BUG() by longjmp, which
+ * would leave a real lock held: there the locks only count.
+ */
+static inline void spin_lock(spinlock_t *l) { l->tail++; l->head = l->tail; }
+static inline bool spin_trylock(spinlock_t *l) { spin_lock(l); return true; }
+static inline void spin_unlock(spinlock_t *l) { (void)l; }
+#else
 static inline void spin_lock(spinlock_t *l)
 {
     uint16_t me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_ACQUIRE);
@@ -40,6 +49,8 @@ static inline void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->head, (uint16_t)(l->head + 1), __ATOMIC_RELEASE);
 }
+
+#endif
 
 static inline bool spin_is_locked(const spinlock_t *l)
 {

@@ -13,6 +13,8 @@
 void *xmalloc_bytes(size_t size);
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
+/* Pages the heap currently holds from the frame allocator (live or cached). */
+unsigned long xmalloc_pages_held(void);
 
 #define xmalloc(type)           ((type *)xmalloc_bytes(sizeof(type)))
 #define xzalloc(type)           ((type *)xzalloc_bytes(sizeof(type)))
