@@ -9,6 +9,7 @@
  * trip the sanitizers in host tests.
  */
 #include <keel/lib.h>
+#include <keel/unaligned.h>
 #include <keel/errno.h>
 #include <keel/bootinfo.h>
 
@@ -75,22 +76,6 @@ static uint32_t tag_min_size(uint32_t type)
     }
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 struct mb2_ctx {
     const uint8_t *base;
     uint32_t total;
@@ -126,7 +111,7 @@ static const char *tag_string(const uint8_t *tag, uint32_t size, uint32_t at)
 static int parse_mmap(struct mb2_ctx *c, const uint8_t *tag, uint32_t off,
                       uint32_t size)
 {
-    uint32_t esize = rd32(tag + 8);
+    uint32_t esize = get_unaligned_le32(tag + 8);
     uint32_t n, i;
     struct e820map *m = &c->bi->memmap;
 
@@ -147,9 +132,9 @@ static int parse_mmap(struct mb2_ctx *c, const uint8_t *tag, uint32_t off,
     {
         const uint8_t *e = tag + 16 + (size_t)i * esize;
 
-        m->map[i].addr = rd64(e);
-        m->map[i].size = rd64(e + 8);
-        m->map[i].type = rd32(e + 16);
+        m->map[i].addr = get_unaligned_le64(e);
+        m->map[i].size = get_unaligned_le64(e + 8);
+        m->map[i].type = get_unaligned_le32(e + 16);
     }
     m->nr_map = n;
     c->bi->have_mmap = true;
@@ -179,7 +164,7 @@ static int parse_tag(struct mb2_ctx *c, uint32_t type, const uint8_t *tag,
 
     case MB2_TAG_MODULE:
     {
-        uint32_t start = rd32(tag + 8), end = rd32(tag + 12);
+        uint32_t start = get_unaligned_le32(tag + 8), end = get_unaligned_le32(tag + 12);
         struct boot_module *mod;
 
         s = tag_string(tag, size, 16);
@@ -203,8 +188,8 @@ static int parse_tag(struct mb2_ctx *c, uint32_t type, const uint8_t *tag,
     }
 
     case MB2_TAG_BASIC_MEMINFO:
-        bi->mem_lower_kb = rd32(tag + 8);
-        bi->mem_upper_kb = rd32(tag + 12);
+        bi->mem_lower_kb = get_unaligned_le32(tag + 8);
+        bi->mem_upper_kb = get_unaligned_le32(tag + 12);
         bi->have_basic_meminfo = true;
         return 0;
 
@@ -267,7 +252,7 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi,
                     "multiboot2: only %#zx bytes available, need at least 0x8",
                     avail);
 
-    c.total = rd32(c.base);
+    c.total = get_unaligned_le32(c.base);
     if ( c.total < MB2_INFO_HDR + MB2_TAG_HDR )
         return fail(&c, -EINVAL,
                     "multiboot2: total size %#x too small for an end tag",
@@ -292,8 +277,8 @@ int mb2_parse(const void *mbi, size_t avail, struct boot_info *bi,
                         c.total);
 
         tag = c.base + off;
-        type = rd32(tag);
-        size = rd32(tag + 4);
+        type = get_unaligned_le32(tag);
+        size = get_unaligned_le32(tag + 4);
 
         if ( size < MB2_TAG_HDR )
             return fail(&c, -EINVAL,

@@ -10,6 +10,7 @@
  * an impossible length rejects the table.
  */
 #include <keel/lib.h>
+#include <keel/unaligned.h>
 #include <keel/errno.h>
 #include <keel/acpi.h>
 
@@ -42,30 +43,6 @@
 
 #define GAS_SPACE_MEMORY    0
 #define GAS_SPACE_IO        1
-
-static uint16_t rd16(const uint8_t *p)
-{
-    uint16_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -112,7 +89,7 @@ paddr_t acpi_find_rsdp_legacy(acpi_map_fn map)
     /* First 1 KiB of the EBDA, whose segment the BIOS data area holds. */
     if ( bda )
     {
-        paddr_t ebda = (paddr_t)rd16(bda) << 4;
+        paddr_t ebda = (paddr_t)get_unaligned_le16(bda) << 4;
 
         if ( ebda >= 0x400 && ebda + 1024 <= 0xa0000 &&
              (pa = scan_rsdp(map, ebda, 1024)) != 0 )
@@ -150,7 +127,7 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig,
         return NULL;
     }
 
-    len = rd32(h + 4);
+    len = get_unaligned_le32(h + 4);
     if ( len < HDR_LEN || len < min_len || len > TABLE_MAX_LEN )
     {
         printk(XENLOG_WARNING "ACPI: %.4s at %#lx: bad length %u\n",
@@ -214,10 +191,10 @@ static unsigned int madt_entry_min(uint8_t type)
 
 static void parse_madt(const uint8_t *t, paddr_t pa, struct acpi_info *info)
 {
-    uint32_t len = rd32(t + 4), off;
+    uint32_t len = get_unaligned_le32(t + 4), off;
 
-    info->lapic_addr = rd32(t + 36);
-    info->pcat_compat = rd32(t + 40) & 1;
+    info->lapic_addr = get_unaligned_le32(t + 36);
+    info->pcat_compat = get_unaligned_le32(t + 40) & 1;
 
     for ( off = MADT_ENTRIES; off + 2 <= len; off += t[off + 1] )
     {
@@ -244,7 +221,7 @@ static void parse_madt(const uint8_t *t, paddr_t pa, struct acpi_info *info)
         {
         case MADT_LAPIC:
             /* Bit 0 enabled; bit 1 online-capable CPUs stay "disabled". */
-            if ( rd32(e + 4) & 1 )
+            if ( get_unaligned_le32(e + 4) & 1 )
             {
                 if ( e[3] == 0xff )
                     printk(XENLOG_WARNING "ACPI: LAPIC with invalid APIC ID 0xff ignored\n");
@@ -256,8 +233,8 @@ static void parse_madt(const uint8_t *t, paddr_t pa, struct acpi_info *info)
             break;
 
         case MADT_X2APIC:
-            if ( rd32(e + 8) & 1 )
-                madt_add_cpu(info, rd32(e + 4), rd32(e + 12), true);
+            if ( get_unaligned_le32(e + 8) & 1 )
+                madt_add_cpu(info, get_unaligned_le32(e + 4), get_unaligned_le32(e + 12), true);
             else
                 info->nr_disabled_cpus++;
             break;
@@ -270,8 +247,8 @@ static void parse_madt(const uint8_t *t, paddr_t pa, struct acpi_info *info)
                 break;
             }
             info->ioapics[info->nr_ioapics].id = e[2];
-            info->ioapics[info->nr_ioapics].addr = rd32(e + 4);
-            info->ioapics[info->nr_ioapics].gsi_base = rd32(e + 8);
+            info->ioapics[info->nr_ioapics].addr = get_unaligned_le32(e + 4);
+            info->ioapics[info->nr_ioapics].gsi_base = get_unaligned_le32(e + 8);
             info->nr_ioapics++;
             break;
 
@@ -284,13 +261,13 @@ static void parse_madt(const uint8_t *t, paddr_t pa, struct acpi_info *info)
             }
             info->overrides[info->nr_overrides].bus = e[2];
             info->overrides[info->nr_overrides].source_irq = e[3];
-            info->overrides[info->nr_overrides].gsi = rd32(e + 4);
-            info->overrides[info->nr_overrides].flags = rd16(e + 8);
+            info->overrides[info->nr_overrides].gsi = get_unaligned_le32(e + 4);
+            info->overrides[info->nr_overrides].flags = get_unaligned_le16(e + 8);
             info->nr_overrides++;
             break;
 
         case MADT_LAPIC_ADDR:
-            info->lapic_addr = rd64(e + 4);
+            info->lapic_addr = get_unaligned_le64(e + 4);
             break;
 
         default:
@@ -324,11 +301,11 @@ static void parse_hpet(const uint8_t *t, paddr_t pa, struct acpi_info *info)
 
 static void parse_fadt(const uint8_t *t, struct acpi_info *info)
 {
-    uint32_t len = rd32(t + 4);
-    uint32_t flags = rd32(t + FADT_FLAGS);
-    uint32_t port = rd32(t + FADT_PM_TMR_BLK);
+    uint32_t len = get_unaligned_le32(t + 4);
+    uint32_t flags = get_unaligned_le32(t + FADT_FLAGS);
+    uint32_t port = get_unaligned_le32(t + FADT_PM_TMR_BLK);
 
-    info->sci_irq = rd16(t + FADT_SCI_INT);
+    info->sci_irq = get_unaligned_le16(t + FADT_SCI_INT);
 
     /* The 64-bit X_ block wins when present, non-zero and in I/O space. */
     if ( len >= FADT_X_PM_TMR_BLK + sizeof(struct acpi_gas) )
@@ -360,11 +337,11 @@ static const uint8_t *map_root(const uint8_t *r, size_t rlen, acpi_map_fn map,
                                paddr_t *root_pa)
 {
     const uint8_t *t;
-    uint32_t rsdt = rd32(r + 16);
+    uint32_t rsdt = get_unaligned_le32(r + 16);
 
     if ( info->revision >= 2 && rlen >= RSDP_V2_LEN )
     {
-        uint64_t xsdt = rd64(r + 24);
+        uint64_t xsdt = get_unaligned_le64(r + 24);
 
         if ( xsdt )
         {
@@ -421,11 +398,11 @@ int acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
         return -ENOENT;
     }
 
-    n = (rd32(root + 4) - HDR_LEN) / esize;
+    n = (get_unaligned_le32(root + 4) - HDR_LEN) / esize;
     for ( i = 0; i < n; i++ )
     {
         const uint8_t *e = root + HDR_LEN + (size_t)i * esize;
-        paddr_t pa = esize == 8 ? rd64(e) : rd32(e);
+        paddr_t pa = esize == 8 ? get_unaligned_le64(e) : get_unaligned_le32(e);
         const uint8_t *h, *t;
 
         if ( !pa )
