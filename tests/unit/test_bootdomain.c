@@ -381,3 +381,33 @@ TEST(random_byte_flips_fixed_seed)
     /* Flips in strings and values still leave good trees now and then. */
     CHECK(parsed_some > 100);
 }
+
+TEST(scheduling_properties)
+{
+    struct blob b = load_dtb("sched");
+    const struct boot_domain *a, *n;
+    int cnt;
+
+    cnt = parse(&b, 2, MAX_OUT);
+    REQUIRE(cnt == 2);
+    a = find(cnt, "s-all");
+    n = find(cnt, "s-none");
+    REQUIRE(a && n);
+    CHECK(a->weight == 512);
+    CHECK(a->cap == 150);                       /* 2 vCPUs may use up to 200% */
+    CHECK(a->cpu_affinity == ((1ULL << 1) | (1ULL << 2) | (1ULL << 63)));
+    /* Absent means defaults, which the scheduler fills in. */
+    CHECK(n->weight == 0 && n->cap == 0 && n->cpu_affinity == 0);
+    CHECK(log_contains("Boot domain weight-zero: weight 0 out of range (1-65535); skipped"));
+    CHECK(log_contains("Boot domain weight-big: weight 65536 out of range (1-65535); skipped"));
+    CHECK(log_contains("Boot domain weight-two-cells: weight is not one cell; skipped"));
+    CHECK(log_contains("Boot domain cap-over: cap 101% is more than 1 vCPU(s) can use "
+                       "(at most 100); skipped"));
+    CHECK(log_contains("Boot domain affinity-empty: cpu-affinity must be a non-empty list "
+                       "of cells; skipped"));
+    CHECK(log_contains("Boot domain affinity-cpu64: cpu-affinity names pCPU 64 (at most 63); "
+                       "skipped"));
+    CHECK(log_contains("Boot domain affinity-bytes: cpu-affinity must be a non-empty list "
+                       "of cells; skipped"));
+    free(b.data);
+}

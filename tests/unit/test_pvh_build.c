@@ -428,3 +428,48 @@ TEST(write_failures_are_reported)
     mem.fail_at = 8;
     CHECK(build(initrd, sizeof(initrd), "c", &l) == 0);
 }
+
+TEST(acpi_tables_placed_and_typed)
+{
+    static uint8_t tables[1500];
+    struct pvh_acpi acpi = { tables, sizeof(tables), PVH_ACPI_START };
+    struct hvm_memmap_table_entry mm[PVH_MEMMAP_ENTRIES_ACPI];
+    struct hvm_start_info si;
+    struct pvh_layout l;
+
+    mem_reset();
+    ti_build(kernel, 1, TI_ENTRY_8);
+    for ( size_t i = 0; i < sizeof(tables); i++ )
+        tables[i] = (uint8_t)(i * 17 + 9);
+    REQUIRE(pvh_build_acpi(kernel, sizeof(kernel), NULL, 0, "acpi", RAM_BYTES, &acpi, &ops, &l,
+                           err, sizeof(err)) == 0);
+    memcpy(&si, mem.ram + l.start_info, sizeof(si));
+    CHECK(si.rsdp_paddr == 0xe0000);
+    CHECK(memcmp(mem.ram + 0xe0000, tables, sizeof(tables)) == 0);
+    /* Only the tables were written in the hole. */
+    CHECK(all_bytes(0xa0000, 0x40000, FILL));
+    CHECK(all_bytes(0xe0000 + sizeof(tables), 0x20000 - sizeof(tables), FILL));
+
+    REQUIRE(si.memmap_entries == PVH_MEMMAP_ENTRIES_ACPI);
+    memcpy(mm, mem.ram + si.memmap_paddr, sizeof(mm));
+    CHECK(mm[0].addr == 0 && mm[0].size == 0xa0000 && mm[0].type == XEN_HVM_MEMMAP_TYPE_RAM);
+    CHECK(mm[1].addr == 0xa0000 && mm[1].size == 0x40000 &&
+          mm[1].type == XEN_HVM_MEMMAP_TYPE_RESERVED);
+    CHECK(mm[2].addr == 0xe0000 && mm[2].size == 0x20000 &&
+          mm[2].type == XEN_HVM_MEMMAP_TYPE_ACPI);
+    CHECK(mm[3].addr == 0x100000 && mm[3].size == RAM_BYTES - 0x100000 &&
+          mm[3].type == XEN_HVM_MEMMAP_TYPE_RAM);
+    CHECK(strcmp((const char *)mem.ram + si.cmdline_paddr, "acpi") == 0);
+
+    /* Tables that do not fit the window, or an RSDP outside them: refused, nothing written. */
+    mem_reset();
+    acpi.len = 0x20001;
+    CHECK(pvh_build_acpi(kernel, sizeof(kernel), NULL, 0, NULL, RAM_BYTES, &acpi, &ops, &l,
+                         err, sizeof(err)) == -EINVAL);
+    CHECK(strstr(err, "ACPI tables") != NULL);
+    acpi.len = sizeof(tables);
+    acpi.rsdp_gpa = 0xe0000 + sizeof(tables) - 20;
+    CHECK(pvh_build_acpi(kernel, sizeof(kernel), NULL, 0, NULL, RAM_BYTES, &acpi, &ops, &l,
+                         err, sizeof(err)) == -EINVAL);
+    CHECK(mem_untouched());
+}

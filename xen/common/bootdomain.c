@@ -171,6 +171,76 @@ static bool parse_modules(const struct node_ctx *c, int dom_node, unsigned int n
     return true;
 }
 
+/*
+ * Scheduling properties (all optional): weight = <1..65535>, cap = <percent
+ * of one pCPU, at most 100 per vCPU>, cpu-affinity = <pCPU numbers...>.
+ */
+static bool parse_sched(const struct node_ctx *c, int node, struct boot_domain *d)
+{
+    const uint8_t *p;
+    unsigned int i;
+    uint64_t v;
+    int len;
+
+    switch ( get_cells(c->fdt, node, "weight", 1, &v) )
+    {
+    case PROP_ABSENT:
+        break;
+    case PROP_BAD:
+        reject(c->name, "weight is not one cell");
+        return false;
+    case PROP_OK:
+        if ( v == 0 || v > BOOT_DOMAIN_MAX_WEIGHT )
+        {
+            reject(c->name, "weight %u out of range (1-%u)", (unsigned int)v,
+                   BOOT_DOMAIN_MAX_WEIGHT);
+            return false;
+        }
+        d->weight = (unsigned int)v;
+        break;
+    }
+
+    switch ( get_cells(c->fdt, node, "cap", 1, &v) )
+    {
+    case PROP_ABSENT:
+        break;
+    case PROP_BAD:
+        reject(c->name, "cap is not one cell");
+        return false;
+    case PROP_OK:
+        if ( v > 100ULL * d->vcpus )
+        {
+            reject(c->name, "cap %u%% is more than %u vCPU(s) can use (at most %u)",
+                   (unsigned int)v, d->vcpus, 100 * d->vcpus);
+            return false;
+        }
+        d->cap = (unsigned int)v;
+        break;
+    }
+
+    p = fdt_getprop(c->fdt, node, "cpu-affinity", &len);
+    if ( !p )
+        return true;
+    if ( len <= 0 || len % 4 )
+    {
+        reject(c->name, "cpu-affinity must be a non-empty list of cells");
+        return false;
+    }
+    for ( i = 0; i < (unsigned int)len / 4; i++ )
+    {
+        uint32_t cpu = be32(p + 4 * i);
+
+        if ( cpu > BOOT_DOMAIN_MAX_AFFINITY_CPU )
+        {
+            reject(c->name, "cpu-affinity names pCPU %u (at most %u)", cpu,
+                   BOOT_DOMAIN_MAX_AFFINITY_CPU);
+            return false;
+        }
+        d->cpu_affinity |= 1ULL << cpu;
+    }
+    return true;
+}
+
 /* Check one xen,domain node completely; fill @d only from checked values. */
 static bool parse_domain(const void *fdt, int node, unsigned int nr_modules,
                          const struct boot_domain *good, unsigned int nr_good,
@@ -247,7 +317,7 @@ static bool parse_domain(const void *fdt, int node, unsigned int nr_modules,
         break;
     }
 
-    return parse_modules(&c, node, nr_modules, d);
+    return parse_sched(&c, node, d) && parse_modules(&c, node, nr_modules, d);
 }
 
 /* Domains without a domid get the lowest ids from 1 that no other one uses. */
@@ -393,10 +463,16 @@ void bootdomains_from_modules(const struct boot_info *bi, struct boot_domain *ou
         return;
     n = bootdomains_parse(fdt, m->end - m->start, bi->nr_modules, out, max);
     for ( i = 0; i < (unsigned int)n; i++ )
+    {
         printk("Boot domain %s: domid %u, %lu MiB, %u vCPU(s), kernel module %u, "
                "ramdisk %u, cmdline \"%s\"\n", out[i].name, out[i].domid,
                (unsigned long)(out[i].mem_kb >> 10), out[i].vcpus, out[i].kernel_index,
                out[i].ramdisk_index, out[i].cmdline);
+        if ( out[i].weight || out[i].cap || out[i].cpu_affinity )
+            printk("Boot domain %s: weight %u, cap %u%%, cpu-affinity %#lx\n", out[i].name,
+                   out[i].weight ? out[i].weight : 256, out[i].cap,
+                   (unsigned long)out[i].cpu_affinity);
+    }
     *nr = (unsigned int)n;
 }
 #endif

@@ -94,6 +94,9 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
     d->p2m = p2m_ops->alloc(d);
     if ( !d->p2m || hvm_funcs->domain_initialise(d) )
         goto fail;
+    /* shared_info and port 0, before the vCPUs point their vcpu_info into it. */
+    if ( domain_events_init(d) )
+        goto fail;
     for ( i = 0; i < max_vcpus; i++ )
     {
         struct vcpu *v = xzalloc(struct vcpu);
@@ -107,6 +110,7 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
             v->processor = next_cpu++ % NR_CPUS;
         while ( !cpumask_test_cpu(v->processor, &cpu_online_map) );
         d->vcpu[i] = v;
+        vcpu_events_init(v);
         if ( hvm_funcs->vcpu_initialise(v) )
             goto fail;
     }
@@ -164,6 +168,11 @@ void domain_destroy(struct domain *d)
 
     if ( !d )
         return;
+    /* Timers first (they raise events), then every port, while the vCPUs still exist. */
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_events_destroy(d->vcpu[i]);
+    domain_events_destroy(d);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
         {

@@ -22,8 +22,14 @@
 
 static uint32_t features_submap(uint32_t idx)
 {
-    /* Guest memory is translated by NPT/EPT: the guest only ever sees GFNs. */
-    return idx == 0 ? (1u << XENFEAT_auto_translated_physmap) : 0;
+    /*
+     * Guest memory is translated by NPT/EPT: the guest only ever sees GFNs.
+     * Events arrive through the callback vector (HVM_PARAM_CALLBACK_IRQ
+     * type 2), and vcpu_time_info is kept valid for the guest's pvclock.
+     */
+    return idx == 0 ? (1u << XENFEAT_auto_translated_physmap) |
+                      (1u << XENFEAT_hvm_callback_vector) |
+                      (1u << XENFEAT_hvm_safe_pvclock) : 0;
 }
 
 static long put(struct vcpu *v, unsigned long arg, const void *src, size_t len)

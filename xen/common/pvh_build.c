@@ -16,14 +16,15 @@
 /* Offsets inside the start-info block: fixed parts first, the command line last. */
 #define SI_MODLIST_OFF  ROUNDUP(sizeof(struct hvm_start_info), 16)
 #define SI_MEMMAP_OFF   (SI_MODLIST_OFF + sizeof(struct hvm_modlist_entry))
-#define SI_CMDLINE_OFF  (SI_MEMMAP_OFF + PVH_MEMMAP_ENTRIES * sizeof(struct hvm_memmap_table_entry))
+#define SI_CMDLINE_OFF  (SI_MEMMAP_OFF + \
+                         PVH_MEMMAP_ENTRIES_ACPI * sizeof(struct hvm_memmap_table_entry))
 
 /* The block as written, assembled in one buffer so it is a single copy. */
 struct start_info_block {
     struct hvm_start_info si;
     uint8_t pad[SI_MODLIST_OFF - sizeof(struct hvm_start_info)];
     struct hvm_modlist_entry mod;
-    struct hvm_memmap_table_entry memmap[PVH_MEMMAP_ENTRIES];
+    struct hvm_memmap_table_entry memmap[PVH_MEMMAP_ENTRIES_ACPI];
 };
 
 _Static_assert(offsetof(struct start_info_block, mod) == SI_MODLIST_OFF, "modlist offset");
@@ -78,13 +79,15 @@ static bool entry_in_text(const struct elf_image *elf, uint32_t entry)
 
 static void fill_start_info(struct start_info_block *b, uint64_t si_pa, bool have_initrd,
                             uint64_t initrd_start, uint64_t initrd_len, bool have_cmdline,
-                            uint64_t ram_bytes)
+                            uint64_t ram_bytes, const struct pvh_acpi *acpi)
 {
+    unsigned int n = 0;
+
     memset(b, 0, sizeof(*b));
     b->si.magic = XEN_HVM_START_MAGIC_VALUE;
     b->si.version = 1;
     b->si.flags = 0;
-    b->si.rsdp_paddr = 0;               /* ACPI tables come later */
+    b->si.rsdp_paddr = acpi ? acpi->rsdp_gpa : 0;
     if ( have_initrd )
     {
         b->si.nr_modules = 1;
@@ -95,14 +98,23 @@ static void fill_start_info(struct start_info_block *b, uint64_t si_pa, bool hav
     if ( have_cmdline )
         b->si.cmdline_paddr = si_pa + SI_CMDLINE_OFF;
     b->si.memmap_paddr = si_pa + SI_MEMMAP_OFF;
-    b->si.memmap_entries = PVH_MEMMAP_ENTRIES;
-    b->memmap[0] = (struct hvm_memmap_table_entry){ 0, PVH_LOW_RAM_END,
-                                                    XEN_HVM_MEMMAP_TYPE_RAM, 0 };
-    b->memmap[1] = (struct hvm_memmap_table_entry){ PVH_LOW_RAM_END,
-                                                    PVH_HOLE_END - PVH_LOW_RAM_END,
-                                                    XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
-    b->memmap[2] = (struct hvm_memmap_table_entry){ PVH_HOLE_END, ram_bytes - PVH_HOLE_END,
-                                                    XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    b->memmap[n++] = (struct hvm_memmap_table_entry){ 0, PVH_LOW_RAM_END,
+                                                      XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    if ( acpi )
+    {
+        b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_LOW_RAM_END,
+                                                          PVH_ACPI_START - PVH_LOW_RAM_END,
+                                                          XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+        b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_ACPI_START, PVH_ACPI_MAX,
+                                                          XEN_HVM_MEMMAP_TYPE_ACPI, 0 };
+    }
+    else
+        b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_LOW_RAM_END,
+                                                          PVH_HOLE_END - PVH_LOW_RAM_END,
+                                                          XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+    b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_HOLE_END, ram_bytes - PVH_HOLE_END,
+                                                      XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    b->si.memmap_entries = n;
 }
 
 static int load_segments(const struct elf_image *elf, const struct guest_mem_ops *ops,
@@ -131,6 +143,15 @@ int pvh_build(const void *kernel, size_t kernel_len, const void *initrd, size_t 
               const char *cmdline, uint64_t ram_bytes, const struct guest_mem_ops *ops,
               struct pvh_layout *out, char *err, size_t errlen)
 {
+    return pvh_build_acpi(kernel, kernel_len, initrd, initrd_len, cmdline, ram_bytes, NULL,
+                          ops, out, err, errlen);
+}
+
+int pvh_build_acpi(const void *kernel, size_t kernel_len, const void *initrd, size_t initrd_len,
+                   const char *cmdline, uint64_t ram_bytes, const struct pvh_acpi *acpi,
+                   const struct guest_mem_ops *ops, struct pvh_layout *out,
+                   char *err, size_t errlen)
+{
     struct start_info_block block;
     struct elf_xen_notes notes;
     struct elf_image elf;
@@ -150,6 +171,15 @@ int pvh_build(const void *kernel, size_t kernel_len, const void *initrd, size_t 
         snprintf(err, errlen, "guest RAM size %#lx must be page-aligned, at least %lu MiB "
                  "and at most %#lx", (unsigned long)ram_bytes,
                  (unsigned long)(PVH_MIN_RAM >> 20), (unsigned long)PVH_MAX_RAM);
+        return -EINVAL;
+    }
+    if ( acpi && (!acpi->tables || !acpi->len || acpi->len > PVH_ACPI_MAX ||
+                  acpi->rsdp_gpa < PVH_ACPI_START ||
+                  acpi->rsdp_gpa + 36 > PVH_ACPI_START + acpi->len) )
+    {
+        snprintf(err, errlen, "ACPI tables of %zu bytes (RSDP at %#lx) do not fit "
+                 "[%#lx-%#lx)", acpi->len, (unsigned long)acpi->rsdp_gpa,
+                 (unsigned long)PVH_ACPI_START, (unsigned long)PVH_HOLE_END);
         return -EINVAL;
     }
     if ( initrd_len && !initrd )
@@ -212,7 +242,7 @@ int pvh_build(const void *kernel, size_t kernel_len, const void *initrd, size_t 
         return -ENOSPC;
     }
     fill_start_info(&block, si_pa, initrd_len != 0, initrd_start, initrd_len, cmdline != NULL,
-                    ram_bytes);
+                    ram_bytes, acpi);
 
     /* ---- commit ---- */
     rc = load_segments(&elf, ops, err, errlen);
@@ -233,6 +263,13 @@ int pvh_build(const void *kernel, size_t kernel_len, const void *initrd, size_t 
         if ( rc )
             snprintf(err, errlen, "writing the start info at %#lx failed (%d)",
                      (unsigned long)si_pa, rc);
+    }
+    if ( !rc && acpi )
+    {
+        rc = ops->write(ops->ctx, PVH_ACPI_START, acpi->tables, acpi->len);
+        if ( rc )
+            snprintf(err, errlen, "writing the ACPI tables at %#lx failed (%d)",
+                     (unsigned long)PVH_ACPI_START, rc);
     }
     if ( rc )
         return rc;

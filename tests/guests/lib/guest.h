@@ -169,6 +169,9 @@ int rdmsr_safe(uint32_t msr, uint64_t *v);
  */
 void unmap_low_page(uint64_t va);
 
+/* Point IDT vector @vector at @handler (an interrupt gate; the handler must iretq). */
+void idt_set_gate(unsigned int vector, void (*handler)(void));
+
 /* Trap frame seen by the exception handler (pushed by entry.S). */
 struct exc_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

@@ -83,6 +83,22 @@ s_time_t get_s_time(void)
     return d > 0 ? (s_time_t)scale(d, tsc_to_ns_mul) : 0;
 }
 
+/* System time at TSC value @tsc: what NOW() said when the TSC read @tsc. */
+s_time_t stime_at_tsc(uint64_t tsc)
+{
+    int64_t d;
+
+    if ( !tsc_to_ns_mul )
+        return 0;
+    d = tsc - boot_tsc;
+    return d > 0 ? (s_time_t)scale(d, tsc_to_ns_mul) : 0;
+}
+
+uint64_t tsc_freq_hz(void)
+{
+    return tsc_hz;
+}
+
 void udelay(unsigned long us)
 {
     /* Before calibration assume a fast TSC, so delays are never too short. */

@@ -12,10 +12,15 @@ struct boot_domain {
     uint64_t mem_kb;
     unsigned int vcpus;
     unsigned int kernel_index, ramdisk_index;   /* multiboot module numbers; ramdisk 0 = none */
+    unsigned int weight;        /* scheduler weight 1-65535; 0 = not given (default 256) */
+    unsigned int cap;           /* percent of one pCPU, 0 = no cap */
+    uint64_t cpu_affinity;      /* hard affinity, bit n = pCPU n; 0 = not given (all) */
     char cmdline[1024];
 };
 
 /* A vCPU count above this is reported as absurd. */
+#define BOOT_DOMAIN_MAX_WEIGHT  65535
+#define BOOT_DOMAIN_MAX_AFFINITY_CPU 63     /* cpu-affinity names pCPUs 0-63 */
 #define BOOT_DOMAIN_MAX_VCPUS   128
 
 /*

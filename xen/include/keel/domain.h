@@ -4,8 +4,11 @@
 
 #include <keel/types.h>
 #include <keel/spinlock.h>
+#include <keel/sched.h>
+#include <public/vcpu.h>
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
+#include <keel/event.h>
 
 typedef uint16_t domid_t;
 #define MAX_BOOT_DOMAINS    16
@@ -28,11 +31,16 @@ struct vcpu {
     bool is_up;                     /* started (VCPUOP_is_up) */
     bool blocked;                   /* waiting for an event (SCHEDOP_block, HLT) */
     bool paused;                    /* taken off the CPU for good (domain ending) */
-    bool on_runq;
     bool running;                   /* inside vcpu_run() on its CPU */
-    struct vcpu *next_in_runq;      /* per-pCPU run list (sched/core.c) */
+    struct vcpu *sched_next;        /* list of vCPUs known to the scheduler (sched/core.c) */
+    struct sched_unit sched;        /* the policy's view (keel/sched.h) */
+    /* Where its time went (sched_runstate_change()), and the pCPUs it ran on. */
+    struct vcpu_runstate_info runstate;
+    spinlock_t runstate_lock;
+    cpumask_t ran_on;
     struct cpu_user_regs regs;      /* guest general registers, saved at exit */
     struct hvm_vcpu hvm;            /* vendor state: VMCB/VMCS, control registers */
+    struct vcpu_events events;      /* vcpu_info, VIRQs, timers, runstate (keel/event.h) */
 };
 
 struct domain {
@@ -53,12 +61,14 @@ struct domain {
     int end_reason;                 /* DOMEND_* once ending */
     int shutdown_code;              /* SCHEDOP_shutdown_code, -1 if none */
     char end_detail[96];            /* e.g. "triple fault" */
-    unsigned int vcpus_on_cpu;      /* vCPUs still on a run list (sched) */
+    unsigned int vcpus_on_cpu;      /* vCPUs the scheduler still holds (sched/core.c) */
+    struct sched_dom sched;         /* weight, cap and cap budget (keel/sched.h) */
 
     char console_buf[160];          /* console_io line being assembled */
     unsigned int console_len;
 
     struct hvm_domain hvm;          /* hypercall page, vendor data */
+    struct domain_events events;    /* shared_info, event channels (keel/event.h) */
     struct domain *next;            /* list of all domains */
 };
 
@@ -93,9 +103,23 @@ unsigned int domains_alive(void);
 struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);
 
-/* Scheduling (common/sched/core.c): make runnable, block, yield. */
+/*
+ * Scheduling (common/sched/core.c).  vcpu_wake() makes a blocked vCPU
+ * runnable (from any CPU, any context but NMI); vcpu_block() and
+ * vcpu_yield() are for the running vCPU itself.
+ */
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+/*
+ * Enter RUNSTATE_* @new_state now, charging the time since the last
+ * change to the old state: the one place per-vCPU time is accounted.
+ */
+void sched_runstate_change(struct vcpu *v, int new_state);
+/* Domain parameters: weight 1-65535 (0 = default 256), cap in % of one pCPU (0 = none). */
+int sched_set_domain_params(struct domain *d, unsigned int weight, unsigned int cap);
+/* The pCPUs @v may run on; -EINVAL if none of them is in use by the scheduler. */
+int sched_set_hard_affinity(struct vcpu *v, const cpumask_t *hard);
 /* The guest took @v down (HLT with interrupts off); the last one down is poweroff. */
 void vcpu_down(struct vcpu *v);
 void sched_start_vcpu(struct vcpu *v);

@@ -29,6 +29,12 @@ struct pvh_layout {                 /* result */
  *                             by zeroed RAM so BIOS-area scans read zeros)
  *   [0x100000, ram_bytes)     RAM
  *
+ * With ACPI tables (pvh_build_acpi()) the top of the hole holds them:
+ *
+ *   [0xa0000, 0xe0000)        reserved
+ *   [0xe0000, 0x100000)       ACPI (the tables, RSDP first, so the
+ *                             legacy RSDP scan finds it too)
+ *
  * Linux needs RAM below 1 MiB (its real-mode trampoline) and marks the
  * hole reserved itself anyway.  ram_bytes stays below the local APIC
  * (PVH_MAX_RAM) so guest RAM never overlaps the MMIO window.
@@ -46,6 +52,16 @@ struct pvh_layout {                 /* result */
 #define PVH_START_INFO_LIMIT (1ULL << 30)
 #define PVH_MAX_CMDLINE     2047        /* Linux's COMMAND_LINE_SIZE - 1 */
 #define PVH_MEMMAP_ENTRIES  3
+#define PVH_MEMMAP_ENTRIES_ACPI 4
+#define PVH_ACPI_START      0xe0000ULL
+#define PVH_ACPI_MAX        (PVH_HOLE_END - PVH_ACPI_START)
+
+/* ACPI tables built for PVH_ACPI_START (keel/acpi_build.h). */
+struct pvh_acpi {
+    const void *tables;
+    size_t len;                     /* at most PVH_ACPI_MAX */
+    uint64_t rsdp_gpa;              /* inside the tables */
+};
 
 /*
  * Load @kernel (a PVH ELF) and @initrd (may be NULL/0) into guest RAM
@@ -59,5 +75,14 @@ struct pvh_layout {                 /* result */
 int pvh_build(const void *kernel, size_t kernel_len, const void *initrd, size_t initrd_len,
               const char *cmdline, uint64_t ram_bytes, const struct guest_mem_ops *ops,
               struct pvh_layout *out, char *err, size_t errlen);
+/*
+ * The same, and the ACPI tables @acpi (may be NULL: then exactly
+ * pvh_build()) copied to PVH_ACPI_START, that range typed ACPI in the
+ * memory map and hvm_start_info.rsdp_paddr pointing at the RSDP.
+ */
+int pvh_build_acpi(const void *kernel, size_t kernel_len, const void *initrd, size_t initrd_len,
+                   const char *cmdline, uint64_t ram_bytes, const struct pvh_acpi *acpi,
+                   const struct guest_mem_ops *ops, struct pvh_layout *out,
+                   char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,10 @@
 /* System time: nanoseconds since time_init(), from the TSC (arch time.c). */
 s_time_t get_s_time(void);
 #define NOW()           get_s_time()
+/* System time when the TSC read @tsc (for guest pvclock: time and TSC from one read). */
+s_time_t stime_at_tsc(uint64_t tsc);
+/* The calibrated TSC rate (0 before calibration). */
+uint64_t tsc_freq_hz(void);
 
 /*
  * A one-shot software timer.  Each timer belongs to one CPU and its

@@ -32,6 +32,15 @@ static bool read_gpa64(void *ctx, uint64_t gpa, uint64_t *val)
     return true;
 }
 
+int guest_linear_to_gpa(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
+{
+    struct guest_paging pg = {
+        v->hvm.guest_cr[0], v->hvm.guest_cr[3], v->hvm.guest_cr[4], v->hvm.guest_efer,
+    };
+
+    return guest_walk(&pg, gva, write ? GW_WRITE : 0, read_gpa64, v->domain, gpa) ? -EFAULT : 0;
+}
+
 static int copy_guest(struct vcpu *v, struct domain *d, uint64_t addr, void *buf,
                       size_t len, bool write, bool virt)
 {
@@ -65,6 +74,18 @@ static int copy_guest(struct vcpu *v, struct domain *d, uint64_t addr, void *buf
         b += chunk;
         len -= chunk;
     }
+    return 0;
+}
+
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
+{
+    struct guest_paging pg = {
+        v->hvm.guest_cr[0], v->hvm.guest_cr[3], v->hvm.guest_cr[4], v->hvm.guest_efer,
+    };
+
+    if ( guest_walk(&pg, gva, write ? GW_WRITE : 0, read_gpa64, v->domain, gpa) ||
+         !gpa_to_virt(v->domain, *gpa, write) )
+        return -EFAULT;
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/svm.h>
+#include <asm/hvm/vmx/vmx.h>
 
 const struct hvm_function_table *hvm_funcs;
 const struct p2m_ops *p2m_ops;
@@ -54,9 +55,21 @@ int hvm_init(void)
     }
     else if ( cpuid_ecx(1) & CPUID_1_ECX_VMX )
     {
-        printk(XENLOG_WARNING "HVM: VMX present, but Keel's VT-x support is not written yet; "
-               "no guests can run\n");
-        return -ENODEV;
+        /* vmx_detect() names what is missing. */
+        if ( vmx_detect() )
+            return -ENODEV;
+        fns = &vmx_function_table;
+        p2m = &p2m_ept_ops;
+        vmx_print_features();
+        rc = vmx_vmcs_global_init();
+        for_each_online_cpu ( cpu )
+            if ( !rc )
+                rc = vmx_alloc_host_areas(cpu);
+        if ( rc )
+        {
+            printk(XENLOG_ERR "HVM: no memory for the VMX MSR bitmap and VMXON regions\n");
+            return rc;
+        }
     }
     else
     {
@@ -80,10 +93,13 @@ int hvm_init(void)
 
     printk("HVM: %s enabled\n", fns->name);
     printk("HVM: Hardware Assisted Paging (HAP) detected\n");
-    printk("HVM: HAP page sizes: 4kB, 2MB\n");
+    printk("HVM: HAP page sizes: 4kB%s\n",
+           fns == &vmx_function_table && !vmx_caps.ept_2mb ? "" : ", 2MB");
 
     if ( opt_hvm_selftest && fns == &svm_function_table )
         svm_selftest();
+    else if ( opt_hvm_selftest && fns == &vmx_function_table )
+        vmx_selftest();
     return 0;
 }
 

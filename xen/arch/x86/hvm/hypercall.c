@@ -23,12 +23,18 @@ WRAP2(do_xen_version)
 WRAP3(do_console_io)
 WRAP3(do_vcpu_op)
 WRAP2(do_sched_op)
+WRAP2(do_memory_op)
+WRAP2(do_event_channel_op)
+WRAP2(do_hvm_op)
 
 static const hypercall_fn_t hvm_hypercall_table[64] = {
     [__HYPERVISOR_xen_version] = do_xen_version_5,
     [__HYPERVISOR_console_io]  = do_console_io_5,
     [__HYPERVISOR_vcpu_op]     = do_vcpu_op_5,
     [__HYPERVISOR_sched_op]    = do_sched_op_5,
+    [__HYPERVISOR_memory_op]   = do_memory_op_5,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op_5,
+    [__HYPERVISOR_hvm_op]      = do_hvm_op_5,
 };
 
 #define EFER_LMA    (1ULL << 10)

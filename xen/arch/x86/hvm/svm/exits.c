@@ -51,6 +51,38 @@ static void skip_insn(struct vcpu *v, unsigned int len)
     vmcb->int_state &= ~1UL;
 }
 
+/*
+ * An instruction Keel emulated (hvm/emulate.c) is done: step past it.
+ * Always by the decoded length: NRIP is only saved for instruction
+ * intercepts, not for nested page faults.
+ */
+void svm_retire_insn(struct vcpu *v, unsigned int len)
+{
+    struct vmcb *vmcb = svm_vcpu(v)->vmcb;
+
+    v->regs.rip += len;
+    if ( !long_mode_code(vmcb) )
+        v->regs.rip = (uint32_t)v->regs.rip;
+    vmcb->int_state &= ~1UL;
+}
+
+void svm_get_segment(struct vcpu *v, unsigned int seg, struct segment_register *reg)
+{
+    const struct vmcb *vmcb = svm_vcpu(v)->vmcb;
+    const struct vmcb_seg *s;
+
+    switch ( seg )
+    {
+    case 0: s = &vmcb->es; break;
+    case 1: s = &vmcb->cs; break;
+    case 2: s = &vmcb->ss; break;
+    case 3: s = &vmcb->ds; break;
+    case 4: s = &vmcb->fs; break;
+    default: s = &vmcb->gs; break;
+    }
+    *reg = (struct segment_register){ s->sel, s->attr, s->limit, s->base };
+}
+
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_err, uint32_t err)
 {
     struct vmcb *vmcb = svm_vcpu(v)->vmcb;
@@ -124,27 +156,43 @@ static uint64_t str_reg_update(uint64_t old, int64_t delta, uint64_t amask)
 }
 
 /*
- * Port I/O: nothing is behind any port yet.  Reads return all-ones (an
- * absent ISA device), writes are dropped.  String forms update RSI/RDI
- * and RCX as the instruction would, a batch per exit.
+ * Port I/O goes to the domain's port handlers (hvm/portio.c), which give
+ * all-ones for reads and drop writes where nothing is claimed.  String
+ * forms move one element per port access, a batch per exit, and update
+ * RSI/RDI and RCX as the instruction would.  OUTS reads from DS:rSI (no
+ * decode assists tell us about a segment override; in long mode, where
+ * Linux runs, DS has no base anyway).
  */
 static void handle_ioio(struct vcpu *v)
 {
     struct vmcb *vmcb = svm_vcpu(v)->vmcb;
     uint32_t info = vmcb->exitinfo1;
+    uint16_t port = info >> 16;
     unsigned int size = (info & IOIO_SZ32) ? 4 : (info & IOIO_SZ16) ? 2 : 1;
     uint64_t amask = (info & IOIO_A16) ? 0xffff : (info & IOIO_A32) ? 0xffffffffUL : ~0UL;
+    bool lm = long_mode_code(vmcb);
     uint64_t count, done;
+    uint32_t val;
     int64_t step;
+    int rc;
 
     if ( !(info & IOIO_STR) )
     {
         if ( info & IOIO_IN )
         {
+            rc = hvm_portio_read(v, port, size, &val);
             if ( size == 4 )
-                v->regs.rax = 0xffffffffUL;
+                v->regs.rax = val;
             else
-                v->regs.rax |= (1UL << (size * 8)) - 1;
+                v->regs.rax = (v->regs.rax & ~((1UL << (size * 8)) - 1)) | val;
+        }
+        else
+            rc = hvm_portio_write(v, port, size, (uint32_t)v->regs.rax &
+                                  (size == 4 ? ~0u : (1u << (size * 8)) - 1));
+        if ( rc )
+        {
+            crash(v, "port %#x handler failed (%d)", port, rc);
+            return;
         }
         v->regs.rip = vmcb->exitinfo2;
         vmcb->int_state &= ~1UL;
@@ -152,31 +200,43 @@ static void handle_ioio(struct vcpu *v)
     }
 
     count = (info & IOIO_REP) ? (v->regs.rcx & amask) : 1;
-    done = MIN(count, (uint64_t)IO_REP_BATCH);
     step = (v->regs.rflags & X86_EFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 
-    if ( info & IOIO_IN )
+    for ( done = 0; done < count && done < IO_REP_BATCH; done++ )
     {
-        /* INS stores the all-ones reads at ES:rDI. */
-        static const uint8_t ones[4] = { 0xff, 0xff, 0xff, 0xff };
-        bool lm = long_mode_code(vmcb);
-        uint64_t i, rdi = v->regs.rdi;
+        uint64_t reg = (info & IOIO_IN) ? v->regs.rdi : v->regs.rsi;
+        uint64_t lin = lm ? (reg & amask)
+                          : (uint32_t)(((info & IOIO_IN) ? vmcb->es.base : vmcb->ds.base) +
+                                       (reg & amask));
 
-        for ( i = 0; i < done; i++ )
+        val = 0;
+        if ( info & IOIO_IN )
         {
-            uint64_t lin = lm ? (rdi & amask) : (uint32_t)(vmcb->es.base + (rdi & amask));
-
-            if ( copy_to_guest_virt(v, lin, ones, size) )
+            /* INS stores what the port gives at ES:rDI. */
+            rc = hvm_portio_read(v, port, size, &val);
+            if ( !rc && copy_to_guest_virt(v, lin, &val, size) )
             {
                 crash(v, "INS to unmapped memory at %#lx", (unsigned long)lin);
                 return;
             }
-            rdi = str_reg_update(rdi, step, amask);
+            v->regs.rdi = str_reg_update(v->regs.rdi, step, amask);
         }
-        v->regs.rdi = rdi;
+        else
+        {
+            if ( copy_from_guest_virt(v, &val, lin, size) )
+            {
+                crash(v, "OUTS from unmapped memory at %#lx", (unsigned long)lin);
+                return;
+            }
+            rc = hvm_portio_write(v, port, size, val);
+            v->regs.rsi = str_reg_update(v->regs.rsi, step, amask);
+        }
+        if ( rc )
+        {
+            crash(v, "port %#x handler failed (%d)", port, rc);
+            return;
+        }
     }
-    else
-        v->regs.rsi = str_reg_update(v->regs.rsi, step * (int64_t)done, amask);
 
     if ( info & IOIO_REP )
         v->regs.rcx = str_reg_update(v->regs.rcx, -(int64_t)done, amask);
@@ -199,7 +259,7 @@ static bool handle_hlt(struct vcpu *v)
     if ( !(v->regs.rflags & X86_EFLAGS_IF) )
         vcpu_down(v);
     else
-        vcpu_block(v);
+        hvm_hlt(v);     /* sleeps unless an interrupt is already pending */
     return false;
 }
 
@@ -219,15 +279,27 @@ static void handle_vmmcall(struct vcpu *v)
     hvm_hypercall(v);
 }
 
+/*
+ * A guest-physical address no p2m entry backs is emulated MMIO (devices
+ * registered with hvm_register_mmio(), all-ones and dropped writes
+ * elsewhere).  A fault on a mapped page (a write to read-only RAM) has no
+ * meaning yet and ends the domain.
+ */
 static void handle_npf(struct vcpu *v)
 {
     struct vmcb *vmcb = svm_vcpu(v)->vmcb;
     uint64_t gpa = vmcb->exitinfo2;
     p2m_type_t t;
 
-    /* Nothing but RAM is mapped yet: MMIO emulation comes with the devices. */
-    if ( p2m_lookup(v->domain->p2m, gpa >> PAGE_SHIFT, &t) == INVALID_MFN )
-        crash(v, "nested page fault at gpa %#lx", (unsigned long)gpa);
+    /*
+     * While an event was being delivered (EXITINTINFO valid) the access
+     * was the delivery's (an IDT or stack in MMIO), not the instruction's
+     * at RIP: nothing to emulate.
+     */
+    if ( vmcb->exitintinfo & EVENT_VALID )
+        crash(v, "nested page fault at gpa %#lx while delivering an event", (unsigned long)gpa);
+    else if ( p2m_lookup(v->domain->p2m, gpa >> PAGE_SHIFT, &t) == INVALID_MFN )
+        hvm_emulate_mmio(v, gpa);
     else
         crash(v, "nested page fault at gpa %#lx (type %d, error %#lx)", (unsigned long)gpa,
               t, (unsigned long)vmcb->exitinfo1);
@@ -261,6 +333,7 @@ const char *svm_exit_name(uint64_t code)
     case VMEXIT_NMI: return "nmi";
     case VMEXIT_SMI: return "smi";
     case VMEXIT_INIT: return "init";
+    case VMEXIT_VINTR: return "vintr";
     case VMEXIT_CPUID: return "cpuid";
     case VMEXIT_RSM: return "rsm";
     case VMEXIT_INVD: return "invd";
@@ -305,6 +378,9 @@ bool svm_handle_exit(struct vcpu *v)
     case VMEXIT_SMI:
     case VMEXIT_INIT:
         /* The host takes it once GIF and IF are set again. */
+        break;
+    case VMEXIT_VINTR:
+        /* The interrupt window opened: svm_intr_assist() injects at the next VMRUN. */
         break;
     case VMEXIT_CPUID:
         handle_cpuid(v);

@@ -10,7 +10,8 @@
  *   B  cli; hlt: the vCPU goes down, the domain powers off;
  *   C  rdmsr of an unknown MSR: #GP injected; with no IDT that becomes
  *      a triple fault, the domain crashes;
- *   D  a read above guest RAM: nested page fault, the domain crashes;
+ *   D  MMIO above guest RAM: a read gives all-ones, a write is dropped,
+ *      an instruction the decoder refuses (inc) ends the domain;
  *   E  32-bit PAE paging on, then cpuid and cli; hlt: an intercepted
  *      instruction under guest paging (Xen on TCG once hung exactly
  *      there), guest CR0/CR3/CR4 seen by common code.
@@ -107,6 +108,9 @@ __asm__(
     "3:  jmp 3b\n"
     "selftest_entry_d:\n"
     "    mov 0x8000000, %eax\n"
+    "    mov %eax, 0x3400\n"
+    "    movw $0x1234, 0x8000010\n"
+    "    incl 0x8000000\n"                 /* ff 05: not emulated */
     "4:  jmp 4b\n"
     "selftest_entry_e:\n"
     "    movl $0x7001, 0x6000\n"           /* PDPT[0]: the page directory at 0x7000 */
@@ -406,7 +410,7 @@ void svm_selftest(void)
 {
     static const uint64_t want_b[] = { VMEXIT_HLT };
     static const uint64_t want_c[] = { VMEXIT_MSR, VMEXIT_SHUTDOWN };
-    static const uint64_t want_d[] = { VMEXIT_NPF };
+    static const uint64_t want_d[] = { VMEXIT_NPF, VMEXIT_NPF, VMEXIT_NPF };
     struct selftest t = { .small_mfn = INVALID_MFN, .big_mfn = INVALID_MFN };
     bool ok;
 
@@ -419,7 +423,9 @@ void svm_selftest(void)
          scenario_end(&t, "C", selftest_entry_c, want_c, ARRAY_SIZE(want_c), DOMEND_CRASH,
                       "triple fault") &&
          scenario_end(&t, "D", selftest_entry_d, want_d, ARRAY_SIZE(want_d), DOMEND_CRASH,
-                      "nested page fault at gpa 0x8000000") &&
+                      "cannot emulate instruction ff 05 00 00 00 08") &&
+         (rd32(&t, RESULT_GPA + 0x400) == 0xffffffff ||
+          fail(&t, "D: MMIO read gave %#x, expected all-ones", rd32(&t, RESULT_GPA + 0x400))) &&
          scenario_e(&t);
     svm_exit_observer = NULL;
     kill_timer(&watchdog);

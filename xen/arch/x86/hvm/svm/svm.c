@@ -309,6 +309,23 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
     fpu_owner[cpu] = v;
 }
 
+/* @v is switched away from this pCPU and may run elsewhere next: save what it left here. */
+static void svm_vcpu_leave_cpu(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    struct svm_vcpu *s = svm_vcpu(v);
+
+    if ( fpu_owner[cpu] != v )
+        return;
+    __asm__ volatile ("fxsave64 %0" : "=m" (*(uint8_t (*)[512])s->fpu));
+    s->fpu_saved = true;
+    s->dr[0] = read_dr0();
+    s->dr[1] = read_dr1();
+    s->dr[2] = read_dr2();
+    s->dr[3] = read_dr3();
+    fpu_owner[cpu] = NULL;
+}
+
 void (*svm_exit_observer)(struct vcpu *v, uint64_t exitcode);
 
 static bool can_run(const struct vcpu *v, unsigned int cpu)
@@ -335,8 +352,10 @@ static void svm_vcpu_run(struct vcpu *v)
     {
         bool cont;
 
+        hvm_do_resume(v);
         svm_asid_handle_vmrun(v);
         sync_to_vmcb(v);
+        svm_intr_assist(v);
 
         /*
          * GIF off before IF on: interrupts stay held until VMRUN sets GIF,
@@ -404,6 +423,10 @@ const struct hvm_function_table svm_function_table = {
     .vcpu_destroy = svm_vcpu_destroy,
     .vcpu_set_start = svm_vcpu_set_start,
     .vcpu_run = svm_vcpu_run,
+    .vcpu_leave_cpu = svm_vcpu_leave_cpu,
     .write_hypercall_page = svm_write_hypercall_page,
     .dump_state = svm_dump_state,
+    .get_segment = svm_get_segment,
+    .retire_insn = svm_retire_insn,
+    .flush_guest_tlbs = svm_flush_guest_tlbs,
 };

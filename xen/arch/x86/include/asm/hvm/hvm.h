@@ -8,6 +8,8 @@
  * ops table behind them; nothing else knows which vendor it runs on.
  */
 #include <keel/types.h>
+#include <asm/hvm/io.h>
+#include <public/hvm/params.h>
 
 struct vcpu;
 struct domain;
@@ -24,6 +26,9 @@ struct hvm_vcpu {
 struct hvm_domain {
     void *vendor;
     uint64_t hypercall_page_gfn;    /* ~0 if none */
+    struct hvm_io_handlers io;      /* emulated MMIO and port ranges (asm/hvm/io.h) */
+    uint64_t params[HVM_NR_PARAMS]; /* HVMOP_{set,get}_param (hvm_op.c) */
+    uint8_t callback_vector;        /* event upcall vector, 0 = none (irq.c) */
 };
 
 /* Segment state for set-up (PVH entry) and for reports. */
@@ -51,8 +56,32 @@ struct hvm_function_table {
     void (*vcpu_set_start)(struct vcpu *v, const struct hvm_vcpu_start *s);
     /* Enter the guest; returns after an exit was handled and the vCPU should not continue now. */
     void (*vcpu_run)(struct vcpu *v);
+    /*
+     * Optional.  The scheduler calls it on the pCPU @v last ran on, with
+     * interrupts off, when that pCPU switches to something else: state @v
+     * left in this pCPU's registers (x87/SSE, debug registers; the VMCS on
+     * VT-x, which needs VMCLEAR) must be saved now, because @v may next
+     * run on another pCPU.
+     */
+    void (*vcpu_leave_cpu)(struct vcpu *v);
     void (*write_hypercall_page)(void *page);       /* vmmcall / vmcall stubs */
     void (*dump_state)(struct vcpu *v);             /* registers for the end-of-domain report */
+    /*
+     * Instruction emulation (hvm/emulate.c).  get_segment: segment
+     * register @seg, numbered as the instruction encoding does (0 ES,
+     * 1 CS, 2 SS, 3 DS, 4 FS, 5 GS), with VMCB-style packed attributes.
+     * retire_insn: the @len-byte instruction at RIP was emulated; step
+     * RIP past it (wrapping at 4 GiB outside 64-bit code) and end any
+     * STI / MOV SS interrupt shadow.
+     */
+    void (*get_segment)(struct vcpu *v, unsigned int seg, struct segment_register *reg);
+    void (*retire_insn)(struct vcpu *v, unsigned int len);
+    /*
+     * The p2m of @d changed under running vCPUs: drop their cached
+     * guest-physical translations before they next run, and make running
+     * ones exit so that happens now (hvm/irq.c hvm_flush_guest_tlbs()).
+     */
+    void (*flush_guest_tlbs)(struct domain *d);
 };
 
 extern const struct hvm_function_table *hvm_funcs;
@@ -75,6 +104,24 @@ int hvm_cpu_up(void);
  * The vendor code has already advanced rip past the instruction.
  */
 void hvm_hypercall(struct vcpu *v);
+/*
+ * Guest interrupts (hvm/irq.c), for the vendor's VM-entry path: the
+ * vector to inject now, or -1; and, once it was injected, that it was.
+ * The vendor injects it when the guest is interruptible (RFLAGS.IF set,
+ * no STI/MOV SS shadow, no other event being injected), else asks for
+ * an exit at the next interrupt window and tries again then.
+ */
+int hvm_next_interrupt(struct vcpu *v);
+void hvm_interrupt_taken(struct vcpu *v, int vector);
+/* HLT with interrupts enabled: sleep until hvm_next_interrupt() has something. */
+void hvm_hlt(struct vcpu *v);
+/* Common work before every VM entry (time refresh, poll clean-up). */
+void hvm_do_resume(struct vcpu *v);
+/* hvm_funcs->flush_guest_tlbs(d). */
+void hvm_flush_guest_tlbs(struct domain *d);
+/* Set HVM parameter @index of @d from the hypervisor (domain builder); 0 or -EINVAL. */
+int hvm_param_set(struct domain *d, unsigned int index, uint64_t value);
+
 /* CPUID and MSR policy (hvm/cpuid.c): fill in what the guest sees. */
 void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
                uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);

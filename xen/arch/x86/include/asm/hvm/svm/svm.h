@@ -101,6 +101,14 @@ void svm_asm_do_vmrun(struct cpu_user_regs *regs, paddr_t vmcb_pa, paddr_t host_
 bool svm_handle_exit(struct vcpu *v);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_err, uint32_t err);
 void svm_dump_state(struct vcpu *v);
+
+/* intr.c: before VMRUN, inject the pending guest interrupt or ask for its window. */
+void svm_intr_assist(struct vcpu *v);
+/* hvm_funcs->flush_guest_tlbs. */
+void svm_flush_guest_tlbs(struct domain *d);
+/* Instruction emulation hooks (hvm_funcs get_segment / retire_insn). */
+void svm_get_segment(struct vcpu *v, unsigned int seg, struct segment_register *reg);
+void svm_retire_insn(struct vcpu *v, unsigned int len);
 /* Name of an exit code for reports ("npf", "cpuid"...), never NULL. */
 const char *svm_exit_name(uint64_t code);
 

@@ -95,6 +95,11 @@
 #define EVENT_VALID             (1u << 31)
 
 /* int_ctl (offset 0x060). */
+#define V_TPR_MASK              0xfu
+#define V_IRQ                   (1u << 8)       /* a virtual interrupt is pending */
+#define V_INTR_PRIO_SHIFT       16
+#define V_INTR_PRIO_MASK        (0xfu << V_INTR_PRIO_SHIFT)
+#define V_IGN_TPR               (1u << 20)
 #define V_INTR_MASKING          (1u << 24)
 
 /* tlb_control (offset 0x05c). */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest interrupt sources, seen by the vendor code at VM entry.  Today
+ * there is one: the event-channel callback vector (HVM_PARAM_CALLBACK_IRQ
+ * of type "vector").  It is level-like and bypasses any local APIC: it is
+ * offered while the vCPU's vcpu_info.evtchn_upcall_pending is set, the
+ * guest clears that flag in its handler, and nothing is EOI'd.  A virtual
+ * LAPIC becomes a second source behind hvm_next_interrupt() /
+ * hvm_interrupt_taken() (Xen's order: callback before LAPIC).
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/event.h>
+#include <keel/timer.h>
+
+int hvm_next_interrupt(struct vcpu *v)
+{
+    uint8_t vector = ACCESS_ONCE(v->domain->hvm.callback_vector);
+
+    if ( vector && vcpu_upcall_pending(v) )
+        return vector;
+    return -1;
+}
+
+void hvm_interrupt_taken(struct vcpu *v, int vector)
+{
+    /* The callback is acknowledged by the guest clearing upcall_pending: nothing to do. */
+    (void)v;
+    (void)vector;
+}
+
+void hvm_hlt(struct vcpu *v)
+{
+    /*
+     * Blocked first, then look: an event raised on another CPU in between
+     * sees the vCPU blocked and wakes it (vcpu_kick), so none is lost.
+     */
+    vcpu_block(v);
+    smp_mb();
+    if ( hvm_next_interrupt(v) >= 0 )
+        vcpu_wake(v);
+}
+
+void hvm_do_resume(struct vcpu *v)
+{
+    /* Resumed while still marked polling: woken by something else, the poll is over. */
+    if ( v->events.polling )
+        evtchn_poll_end(v, false);
+    vtime_refresh(v);
+}
+
+void hvm_flush_guest_tlbs(struct domain *d)
+{
+    /* Until every vendor provides it (VT-x: to be wired), a missing hook is a bug to see. */
+    if ( hvm_funcs->flush_guest_tlbs )
+        hvm_funcs->flush_guest_tlbs(d);
+    else
+        printk(XENLOG_WARNING "d%u: p2m changed but %s cannot flush guest TLBs\n",
+               d->domain_id, hvm_funcs->name);
+}
