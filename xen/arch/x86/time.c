@@ -48,6 +48,9 @@ static uint64_t boot_tsc;
 static uint64_t tsc_to_ns_mul;  /* ns  = (tsc * mul) >> 32 */
 static uint64_t ns_to_tsc_mul;  /* tsc = (ns * mul) >> 32 */
 static bool use_tsc_deadline;
+/* Xen's "tdt": allow the TSC-deadline mode of the LAPIC timer (default on). */
+static bool opt_tdt = true;
+boolean_param("tdt", opt_tdt);
 static uint64_t apic_timer_hz;
 static bool apic_timer_ready[NR_CPUS];
 
@@ -316,7 +319,7 @@ void apic_timer_init(void)
 
     if ( cpu == 0 )
     {
-        use_tsc_deadline = cpuid_ecx(1) & CPUID1_ECX_TSC_DEADLINE;
+        use_tsc_deadline = opt_tdt && (cpuid_ecx(1) & CPUID1_ECX_TSC_DEADLINE);
         apic_timer_hz = calibrate_apic_timer();
         if ( !use_tsc_deadline && !apic_timer_hz )
             panic("The local APIC timer does not count");

@@ -51,7 +51,7 @@ void hvm_do_resume(struct vcpu *v)
 
 void hvm_flush_guest_tlbs(struct domain *d)
 {
-    /* Until every vendor provides it (VT-x: to be wired), a missing hook is a bug to see. */
+    /* Both vendors provide it; a new one that does not should be seen, not silently wrong. */
     if ( hvm_funcs->flush_guest_tlbs )
         hvm_funcs->flush_guest_tlbs(d);
     else

@@ -262,7 +262,7 @@ static bool handle_hlt(struct vcpu *v)
     if ( !(v->regs.rflags & X86_EFLAGS_IF) )
         vcpu_down(v);
     else
-        vcpu_block(v);
+        hvm_hlt(v);     /* sleeps unless an interrupt is already pending */
     return false;
 }
 
@@ -449,17 +449,31 @@ static void handle_xsetbv(struct vcpu *v)
  * elsewhere); the emulator decodes the instruction itself, as VMX gives
  * no instruction length for EPT violations.  A fault on a mapped page (a
  * write to read-only RAM) has no meaning yet and ends the domain.
+ *
+ * Only the instruction's own data access can be emulated.  While an
+ * event was being delivered (IDT-vectoring information valid) the access
+ * was the delivery's (an IDT, GDT or stack in MMIO); and with a valid
+ * guest linear address but qualification bit 8 clear (SDM 27.2.1) it was
+ * the guest's page walk reading a paging-structure entry in MMIO.
+ * Neither is the access at RIP, so the domain ends.
  */
 static void handle_ept_violation(struct vcpu *v)
 {
     uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+    uint64_t q = vmread(EXIT_QUALIFICATION);
     p2m_type_t t;
 
-    if ( p2m_lookup(v->domain->p2m, gpa >> PAGE_SHIFT, &t) == INVALID_MFN )
+    if ( vmread(IDT_VECTORING_INFO) & INTR_INFO_VALID )
+        crash(v, "EPT violation at gpa %#lx while delivering an event (vectoring info %#lx)",
+              (unsigned long)gpa, vmread(IDT_VECTORING_INFO));
+    else if ( (q & EPT_QUAL_GLA_VALID) && !(q & EPT_QUAL_GLA_TRANSLATION) )
+        crash(v, "EPT violation at gpa %#lx in a guest page walk (qualification %#lx)",
+              (unsigned long)gpa, (unsigned long)q);
+    else if ( p2m_lookup(v->domain->p2m, gpa >> PAGE_SHIFT, &t) == INVALID_MFN )
         hvm_emulate_mmio(v, gpa);
     else
         crash(v, "EPT violation at gpa %#lx (type %d, qualification %#lx)", (unsigned long)gpa,
-              t, vmread(EXIT_QUALIFICATION));
+              t, (unsigned long)q);
 }
 
 /*
@@ -526,6 +540,9 @@ bool vmx_handle_exit(struct vcpu *v)
         break;
     case EXIT_REASON_EXTERNAL_INTERRUPT:
         /* Still pending in the APIC: the host takes it once IF is set again. */
+        break;
+    case EXIT_REASON_INTERRUPT_WINDOW:
+        /* The guest can take an interrupt now: vmx_intr_assist() injects at the next entry. */
         break;
     case EXIT_REASON_INIT:
         /* INIT cannot be passed to the host; the guest's vCPU simply goes on. */

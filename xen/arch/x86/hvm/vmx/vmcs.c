@@ -185,7 +185,8 @@ void vmx_vmcs_init(struct vcpu *v)
         return;     /* vcpu_set_start() reports it */
 
     vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
-    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc);
+    s->proc_controls = vmx_caps.proc;
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, s->proc_controls);
     vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_caps.proc2);
     vmwrite(VM_EXIT_CONTROLS, vmx_caps.exit);
     s->entry_controls = vmx_caps.entry;

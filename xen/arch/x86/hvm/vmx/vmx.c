@@ -40,6 +40,7 @@ _Static_assert(sizeof(struct vmx_vcpu) <= PAGE_SIZE, "vmx_vcpu is one page");
 #define MSR_CSTAR           0xc0000083
 #define MSR_SFMASK          0xc0000084
 #define MSR_KERNEL_GS_BASE  0xc0000102
+#define DR6_INIT            0xffff0ff0UL    /* DR6 at reset: reserved bits only */
 
 struct vmx_caps vmx_caps;
 
@@ -141,6 +142,18 @@ int vmx_detect(void)
                  ctl_msr(MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS),
                  &c->proc) )
         return -ENODEV;
+    /*
+     * Interrupt-window exiting is switched on per entry (intr.c) when a
+     * guest interrupt waits for the guest to become interruptible; without
+     * it such an interrupt could wait forever.  Every VMX CPU allows it.
+     */
+    if ( !((ctl_msr(MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS) >> 32) &
+           CPU_INTERRUPT_WINDOW_EXITING) )
+    {
+        printk(XENLOG_WARNING "VMX: the CPU cannot set the processor-based control(s) Keel "
+               "needs: bit 2 (interrupt-window exiting); no guests can run\n");
+        return -ENODEV;
+    }
 
     proc2_cap = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
     c->ept_vpid = (proc2_cap >> 32) & (CPU2_ENABLE_EPT | CPU2_ENABLE_VPID)
@@ -308,6 +321,7 @@ static int vmx_vcpu_initialise(struct vcpu *v)
         return -ENOMEM;
     memset(s, 0, sizeof(*s));
     s->vpid_cpu = ~0u;
+    s->dr6 = DR6_INIT;
     v->hvm.vendor = s;
     if ( vmx_vmcs_alloc(v) )
     {
@@ -420,6 +434,7 @@ static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     /* Reset x87/SSE, breakpoints, CR2 and syscall MSRs; loaded at the next switch to v. */
     s->fpu_saved = false;
     memset(s->dr, 0, sizeof(s->dr));
+    s->dr6 = DR6_INIT;
     s->star = s->lstar = s->cstar = s->sfmask = s->kernel_gs_base = 0;
     forget_owner(v);
 }
@@ -473,6 +488,7 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
         o->dr[1] = read_dr1();
         o->dr[2] = read_dr2();
         o->dr[3] = read_dr3();
+        o->dr6 = read_dr6();
         old->hvm.guest_cr[2] = read_cr2();
         o->star = rdmsr(MSR_STAR);
         o->lstar = rdmsr(MSR_LSTAR);
@@ -486,7 +502,7 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
     write_dr1(s->dr[1]);
     write_dr2(s->dr[2]);
     write_dr3(s->dr[3]);
-    write_dr6(0xffff0ff0);
+    write_dr6(s->dr6);
     write_cr2(v->hvm.guest_cr[2]);
     wrmsr(MSR_STAR, s->star);
     wrmsr(MSR_LSTAR, s->lstar);
@@ -511,6 +527,7 @@ static void vmx_vcpu_leave_cpu(struct vcpu *v)
     s->dr[1] = read_dr1();
     s->dr[2] = read_dr2();
     s->dr[3] = read_dr3();
+    s->dr6 = read_dr6();
     v->hvm.guest_cr[2] = read_cr2();
     s->star = rdmsr(MSR_STAR);
     s->lstar = rdmsr(MSR_LSTAR);
@@ -564,8 +581,11 @@ static void vmx_vcpu_run(struct vcpu *v)
     {
         bool cont;
 
+        hvm_do_resume(v);
         vmx_vpid_handle_vmentry(v);
         sync_to_vmcs(v);
+        /* Last: it looks at the RFLAGS and the event injection the guest enters with. */
+        vmx_intr_assist(v);
         rc = vmx_asm_do_vmentry(&v->regs, s->launched);
         if ( rc )
         {
@@ -641,4 +661,5 @@ const struct hvm_function_table vmx_function_table = {
     .dump_state = vmx_dump_state,
     .get_segment = vmx_get_segment,
     .retire_insn = vmx_retire_insn,
+    .flush_guest_tlbs = vmx_flush_guest_tlbs,
 };

@@ -13,7 +13,8 @@
  * Guest-physical translations are tagged with the EPT pointer instead:
  * they are flushed (INVEPT) whenever a vCPU starts on a pCPU afresh (a
  * new domain may have been given the EPT root page of a dead one) and
- * whenever its domain's p2m changed a present entry since its last flush.
+ * whenever its domain's p2m changed a present entry since its last flush,
+ * or when asked to (vmx_flush_guest_tlbs(), intr.c).
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -42,6 +43,8 @@ static void flush_ept(struct vcpu *v)
     int rc;
 
     vmx_vcpu(v)->ept_flush_seen = p2m_ept_flush_generation(p2m);
+    /* Taken before the INVEPT: a request made after it is for a later entry. */
+    __atomic_store_n(&vmx_vcpu(v)->ept_flush_pending, false, __ATOMIC_SEQ_CST);
     rc = invept(vmx_caps.invept_type, p2m_ops->root(p2m));
     BUG_ON(rc);
 }
@@ -69,7 +72,8 @@ void vmx_vpid_handle_vmentry(struct vcpu *v)
         }
         flush_ept(v);
     }
-    else if ( s->ept_flush_seen != p2m_ept_flush_generation(v->domain->p2m) )
+    else if ( s->ept_flush_seen != p2m_ept_flush_generation(v->domain->p2m) ||
+              __atomic_load_n(&s->ept_flush_pending, __ATOMIC_SEQ_CST) )
         flush_ept(v);
 }
 

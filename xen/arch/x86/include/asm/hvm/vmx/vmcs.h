@@ -348,6 +348,10 @@ enum vmcs_field {
 #define CR_TYPE_CLTS                    2
 #define CR_TYPE_LMSW                    3
 
+/* Exit qualification of EPT violations. */
+#define EPT_QUAL_GLA_VALID              (1u << 7)   /* guest linear address valid */
+#define EPT_QUAL_GLA_TRANSLATION        (1u << 8)   /* the access itself, not a page walk */
+
 /*
  * Segment access rights as the VMCS holds them: type[3:0] S[4] DPL[6:5]
  * P[7] AVL[12] L[13] D/B[14] G[15] unusable[16].

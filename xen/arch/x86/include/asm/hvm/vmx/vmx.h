@@ -58,6 +58,9 @@ struct vmx_vcpu {
     unsigned int vpid_cpu;
     uint64_t vpid_generation;
     uint64_t ept_flush_seen;        /* the p2m's flush generation last flushed for */
+    bool ept_flush_pending;         /* INVEPT at the next entry (vmx_flush_guest_tlbs()) */
+    /* The primary processor-based controls in the VMCS (intr.c toggles window exiting). */
+    uint32_t proc_controls;
     /* The last exit, kept for reports and the self-test. */
     uint32_t last_exit_reason;
     uint64_t last_exit_qual;
@@ -70,6 +73,7 @@ struct vmx_vcpu {
     uint8_t fpu[512] __aligned(16);
     bool fpu_saved;
     unsigned long dr[4];
+    unsigned long dr6;              /* not in the VMCS, unlike DR7 */
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 };
 
@@ -205,6 +209,12 @@ void vmx_vpid_init_cpu(void);
 /* Pick the vCPU's VPID for this pCPU and do the TLB/EPT flushes it needs, before VM entry. */
 void vmx_vpid_handle_vmentry(struct vcpu *v);
 void vmx_vpid_flush_vcpu(struct vcpu *v);
+
+/* intr.c */
+/* Inject the pending guest interrupt or ask for an interrupt-window exit; VMCS current. */
+void vmx_intr_assist(struct vcpu *v);
+/* hvm_funcs->flush_guest_tlbs. */
+void vmx_flush_guest_tlbs(struct domain *d);
 
 /* entry.S: the world switch; 0 after a VM exit, else VMX_FAIL_* of VMLAUNCH/VMRESUME. */
 int vmx_asm_do_vmentry(struct cpu_user_regs *regs, bool resume);
