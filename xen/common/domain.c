@@ -94,6 +94,9 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
     d->p2m = p2m_ops->alloc(d);
     if ( !d->p2m || hvm_funcs->domain_initialise(d) )
         goto fail;
+    /* The xAPIC page, before any vCPU can touch it. */
+    if ( vlapic_domain_init(d) )
+        goto fail;
     /* shared_info and port 0, before the vCPUs point their vcpu_info into it. */
     if ( domain_events_init(d) )
         goto fail;
@@ -111,6 +114,7 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
         while ( !cpumask_test_cpu(v->processor, &cpu_online_map) );
         d->vcpu[i] = v;
         vcpu_events_init(v);
+        vlapic_vcpu_init(v);
         if ( hvm_funcs->vcpu_initialise(v) )
             goto fail;
     }
@@ -171,7 +175,10 @@ void domain_destroy(struct domain *d)
     /* Timers first (they raise events), then every port, while the vCPUs still exist. */
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
+        {
+            vlapic_vcpu_destroy(d->vcpu[i]);
             vcpu_events_destroy(d->vcpu[i]);
+        }
     domain_events_destroy(d);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )

@@ -4,14 +4,15 @@
  * there is one: the event-channel callback vector (HVM_PARAM_CALLBACK_IRQ
  * of type "vector").  It is level-like and bypasses any local APIC: it is
  * offered while the vCPU's vcpu_info.evtchn_upcall_pending is set, the
- * guest clears that flag in its handler, and nothing is EOI'd.  A virtual
- * LAPIC becomes a second source behind hvm_next_interrupt() /
- * hvm_interrupt_taken() (Xen's order: callback before LAPIC).
+ * guest clears that flag in its handler, and nothing is EOI'd.  The
+ * virtual LAPIC (vlapic.c) is the second source (Xen's order: callback
+ * before LAPIC); its vectors move IRR -> ISR when injected.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/event.h>
 #include <keel/timer.h>
+#include <asm/hvm/hvm.h>
 
 int hvm_next_interrupt(struct vcpu *v)
 {
@@ -19,14 +20,15 @@ int hvm_next_interrupt(struct vcpu *v)
 
     if ( vector && vcpu_upcall_pending(v) )
         return vector;
-    return -1;
+    return vlapic_next_interrupt(v);
 }
 
 void hvm_interrupt_taken(struct vcpu *v, int vector)
 {
     /* The callback is acknowledged by the guest clearing upcall_pending: nothing to do. */
-    (void)v;
-    (void)vector;
+    if ( vector == ACCESS_ONCE(v->domain->hvm.callback_vector) && vcpu_upcall_pending(v) )
+        return;
+    vlapic_interrupt_taken(v, vector);
 }
 
 void hvm_hlt(struct vcpu *v)

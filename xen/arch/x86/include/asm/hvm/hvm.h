@@ -9,6 +9,7 @@
  */
 #include <keel/types.h>
 #include <asm/hvm/io.h>
+#include <asm/hvm/vlapic.h>
 #include <public/hvm/params.h>
 
 struct vcpu;
@@ -21,6 +22,7 @@ struct hvm_vcpu {
     uint64_t guest_cr[5];           /* CR0, -, CR2, CR3, CR4 as the guest sees them */
     uint64_t guest_efer;
     uint64_t guest_pat;             /* MSR 0x277; the vendor loads it into the VMCB/VMCS */
+    struct vlapic vlapic;           /* local APIC (hvm/vlapic.c) */
 };
 
 struct hvm_domain {
