@@ -541,6 +541,9 @@ bool vmx_handle_exit(struct vcpu *v)
     case EXIT_REASON_EXTERNAL_INTERRUPT:
         /* Still pending in the APIC: the host takes it once IF is set again. */
         break;
+    case EXIT_REASON_PREEMPTION_TIMER:
+        /* Armed by arm_preemption_timer(): only here so a pending host interrupt is taken. */
+        break;
     case EXIT_REASON_INTERRUPT_WINDOW:
         /* The guest can take an interrupt now: vmx_intr_assist() injects at the next entry. */
         break;

@@ -34,6 +34,9 @@ _Static_assert(VMCS_HOST_RSP == HOST_RSP, "entry.S writes HOST_RSP by number");
 _Static_assert(sizeof(struct vmx_vcpu) <= PAGE_SIZE, "vmx_vcpu is one page");
 
 #define CPUID_1_ECX_VMX     (1u << 5)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define X86_EFLAGS_IF       (1UL << 9)
 #define X86_CR4_VMXE        (1UL << 13)
 #define MSR_STAR            0xc0000081
 #define MSR_LSTAR           0xc0000082
@@ -133,7 +136,8 @@ int vmx_detect(void)
      * accesses exit: without a TPR shadow they would reach the real
      * APIC's TPR.
      */
-    if ( !adjust(VMX_CTL_PIN, "pin-based", 0, PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
+    if ( !adjust(VMX_CTL_PIN, "pin-based", PIN_PREEMPTION_TIMER,
+                 PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
                  ctl_msr(MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS), &c->pin) ||
          !adjust(VMX_CTL_PROC, "processor-based", 0,
                  CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
@@ -205,6 +209,9 @@ int vmx_detect(void)
     }
     /* IA-32e mode guest follows the guest's EFER.LMA at each entry (exits.c). */
     c->entry &= ~ENTRY_IA32E_MODE;
+    c->preempt_timer = c->pin & PIN_PREEMPTION_TIMER;
+    c->preempt_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
+    c->tsc_deadline = cpuid_ecx(1) & CPUID_1_ECX_TSC_DEADLINE;
     return 0;
 }
 
@@ -548,6 +555,45 @@ static void vmx_get_segment(struct vcpu *v, unsigned int seg, struct segment_reg
 
 void (*vmx_exit_observer)(struct vcpu *v, uint32_t reason);
 
+/*
+ * With external-interrupt exiting, a physical interrupt must make the
+ * guest exit whatever its RFLAGS.IF (SDM 25.2).  Bochs 2.7 gets this
+ * wrong for a guest entered with IF clear: it loads the guest's RFLAGS
+ * before it counts as being in non-root operation, so it re-evaluates
+ * the interrupt mask as for the host ("IF clear: INTR masked") and
+ * never again until the guest itself sets IF.  A guest spinning with
+ * interrupts off then keeps the pCPU through every timer interrupt and
+ * IPI until it exits on its own.  The VMX-preemption timer is not
+ * subject to that mask: for such an entry, arm it for the host's next
+ * timer deadline (when the LAPIC timer is in TSC-deadline mode) and at
+ * most PREEMPT_CAP_US away (for IPIs, and for the one-shot mode whose
+ * count Keel does not track here).  The exit costs one round trip; on
+ * hardware the interrupt exit comes first anyway.  A guest entered with
+ * IF set does not need it: then the CPU unmasks INTR on entry, and a CLI
+ * in the guest leaves it unmasked.
+ */
+#define PREEMPT_CAP_US      500
+
+static void arm_preemption_timer(void)
+{
+    uint64_t ticks, now, deadline;
+
+    if ( !vmx_caps.preempt_timer )
+        return;
+    if ( vmread(GUEST_RFLAGS) & X86_EFLAGS_IF )
+        ticks = ~0ULL;
+    else
+    {
+        ticks = tsc_freq_hz() / 1000000 * PREEMPT_CAP_US;
+        now = rdtsc();
+        deadline = vmx_caps.tsc_deadline ? rdmsr(MSR_IA32_TSC_DEADLINE) : 0;
+        if ( deadline )
+            ticks = deadline > now ? MIN(ticks, deadline - now) : 0;
+    }
+    ticks >>= vmx_caps.preempt_shift;
+    vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffULL : ticks);
+}
+
 static bool can_run(const struct vcpu *v, unsigned int cpu)
 {
     return !v->domain->is_dying && v->is_up && !v->blocked && !v->paused &&
@@ -586,6 +632,7 @@ static void vmx_vcpu_run(struct vcpu *v)
         sync_to_vmcs(v);
         /* Last: it looks at the RFLAGS and the event injection the guest enters with. */
         vmx_intr_assist(v);
+        arm_preemption_timer();
         rc = vmx_asm_do_vmentry(&v->regs, s->launched);
         if ( rc )
         {

@@ -209,6 +209,7 @@ enum vmcs_field {
     GUEST_INTERRUPTIBILITY_INFO     = 0x4824,
     GUEST_ACTIVITY_STATE            = 0x4826,
     GUEST_SYSENTER_CS               = 0x482a,
+    VMX_PREEMPTION_TIMER_VALUE      = 0x482e,
     HOST_SYSENTER_CS                = 0x4c00,
     /* natural width */
     CR0_GUEST_HOST_MASK             = 0x6000,

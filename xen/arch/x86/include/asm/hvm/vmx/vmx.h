@@ -46,6 +46,10 @@ struct vmx_caps {
     int invvpid_type;
     bool ept_2mb;
     bool ins_outs_info;
+    /* The VMX-preemption timer counts down once per 2^preempt_shift TSC ticks. */
+    bool preempt_timer;
+    unsigned int preempt_shift;
+    bool tsc_deadline;                          /* IA32_TSC_DEADLINE can be read */
 };
 extern struct vmx_caps vmx_caps;
 
