@@ -245,35 +245,11 @@ static void svm_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     sync_to_vmcb(v);
     sync_from_vmcb(v);
     /* Reset x87/SSE and breakpoint state; taken from here at the next switch to v. */
-    svm_vcpu(v)->fpu_saved = false;
-    memset(svm_vcpu(v)->dr, 0, sizeof(svm_vcpu(v)->dr));
+    hvm_fpu_dr_reset(&svm_vcpu(v)->fpu_dr);
     for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
         if ( fpu_owner[cpu] == v )
             fpu_owner[cpu] = NULL;
 }
-
-/* Default x87/SSE state: what FNINIT gives, and MXCSR's reset value. */
-static const uint8_t fpu_init_image[512] __aligned(16) = {
-    [0] = 0x7f, [1] = 0x03,             /* FCW 0x037f */
-    [24] = 0x80, [25] = 0x1f,           /* MXCSR 0x1f80 */
-};
-
-#define DEFINE_DR(n)                                                        \
-    static inline unsigned long read_dr##n(void)                            \
-    {                                                                       \
-        unsigned long v;                                                    \
-        __asm__ volatile ("mov %%db" #n ", %0" : "=r" (v));                 \
-        return v;                                                           \
-    }                                                                       \
-    static inline void write_dr##n(unsigned long v)                         \
-    {                                                                       \
-        __asm__ volatile ("mov %0, %%db" #n :: "r" (v));                    \
-    }
-DEFINE_DR(0)
-DEFINE_DR(1)
-DEFINE_DR(2)
-DEFINE_DR(3)
-#undef DEFINE_DR
 
 /*
  * State the VMCB does not hold and the guest reaches without exits: x87/
@@ -290,22 +266,8 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
     if ( old == v )
         return;
     if ( old )
-    {
-        struct svm_vcpu *o = svm_vcpu(old);
-
-        __asm__ volatile ("fxsave64 %0" : "=m" (*(uint8_t (*)[512])o->fpu));
-        o->fpu_saved = true;
-        o->dr[0] = read_dr0();
-        o->dr[1] = read_dr1();
-        o->dr[2] = read_dr2();
-        o->dr[3] = read_dr3();
-    }
-    __asm__ volatile ("fxrstor64 %0" ::
-                      "m" (*(const uint8_t (*)[512])(s->fpu_saved ? s->fpu : fpu_init_image)));
-    write_dr0(s->dr[0]);
-    write_dr1(s->dr[1]);
-    write_dr2(s->dr[2]);
-    write_dr3(s->dr[3]);
+        hvm_fpu_dr_save(&svm_vcpu(old)->fpu_dr);
+    hvm_fpu_dr_load(&s->fpu_dr);
     fpu_owner[cpu] = v;
 }
 
@@ -317,12 +279,7 @@ static void svm_vcpu_leave_cpu(struct vcpu *v)
 
     if ( fpu_owner[cpu] != v )
         return;
-    __asm__ volatile ("fxsave64 %0" : "=m" (*(uint8_t (*)[512])s->fpu));
-    s->fpu_saved = true;
-    s->dr[0] = read_dr0();
-    s->dr[1] = read_dr1();
-    s->dr[2] = read_dr2();
-    s->dr[3] = read_dr3();
+    hvm_fpu_dr_save(&s->fpu_dr);
     fpu_owner[cpu] = NULL;
 }
 

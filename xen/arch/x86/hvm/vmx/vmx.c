@@ -439,36 +439,11 @@ static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     vmx_vmcs_exit(v);
 
     /* Reset x87/SSE, breakpoints, CR2 and syscall MSRs; loaded at the next switch to v. */
-    s->fpu_saved = false;
-    memset(s->dr, 0, sizeof(s->dr));
+    hvm_fpu_dr_reset(&s->fpu_dr);
     s->dr6 = DR6_INIT;
     s->star = s->lstar = s->cstar = s->sfmask = s->kernel_gs_base = 0;
     forget_owner(v);
 }
-
-/* Default x87/SSE state: what FNINIT gives, and MXCSR's reset value. */
-static const uint8_t fpu_init_image[512] __aligned(16) = {
-    [0] = 0x7f, [1] = 0x03,             /* FCW 0x037f */
-    [24] = 0x80, [25] = 0x1f,           /* MXCSR 0x1f80 */
-};
-
-#define DEFINE_DR(n)                                                        \
-    static inline unsigned long read_dr##n(void)                            \
-    {                                                                       \
-        unsigned long v;                                                    \
-        __asm__ volatile ("mov %%db" #n ", %0" : "=r" (v));                 \
-        return v;                                                           \
-    }                                                                       \
-    static inline void write_dr##n(unsigned long v)                         \
-    {                                                                       \
-        __asm__ volatile ("mov %0, %%db" #n :: "r" (v));                    \
-    }
-DEFINE_DR(0)
-DEFINE_DR(1)
-DEFINE_DR(2)
-DEFINE_DR(3)
-DEFINE_DR(6)
-#undef DEFINE_DR
 
 /*
  * State the VMCS does not switch and the guest reaches without exits:
@@ -489,12 +464,7 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
     {
         struct vmx_vcpu *o = vmx_vcpu(old);
 
-        __asm__ volatile ("fxsave64 %0" : "=m" (*(uint8_t (*)[512])o->fpu));
-        o->fpu_saved = true;
-        o->dr[0] = read_dr0();
-        o->dr[1] = read_dr1();
-        o->dr[2] = read_dr2();
-        o->dr[3] = read_dr3();
+        hvm_fpu_dr_save(&o->fpu_dr);
         o->dr6 = read_dr6();
         old->hvm.guest_cr[2] = read_cr2();
         o->star = rdmsr(MSR_STAR);
@@ -503,12 +473,7 @@ static void lazy_state_switch(struct vcpu *v, unsigned int cpu)
         o->sfmask = rdmsr(MSR_SFMASK);
         o->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     }
-    __asm__ volatile ("fxrstor64 %0" ::
-                      "m" (*(const uint8_t (*)[512])(s->fpu_saved ? s->fpu : fpu_init_image)));
-    write_dr0(s->dr[0]);
-    write_dr1(s->dr[1]);
-    write_dr2(s->dr[2]);
-    write_dr3(s->dr[3]);
+    hvm_fpu_dr_load(&s->fpu_dr);
     write_dr6(s->dr6);
     write_cr2(v->hvm.guest_cr[2]);
     wrmsr(MSR_STAR, s->star);
@@ -528,12 +493,7 @@ static void vmx_vcpu_leave_cpu(struct vcpu *v)
     /* Its VMCS needs nothing: vmx_vcpu_run() cleared it on the way out. */
     if ( fpu_owner[cpu] != v )
         return;
-    __asm__ volatile ("fxsave64 %0" : "=m" (*(uint8_t (*)[512])s->fpu));
-    s->fpu_saved = true;
-    s->dr[0] = read_dr0();
-    s->dr[1] = read_dr1();
-    s->dr[2] = read_dr2();
-    s->dr[3] = read_dr3();
+    hvm_fpu_dr_save(&s->fpu_dr);
     s->dr6 = read_dr6();
     v->hvm.guest_cr[2] = read_cr2();
     s->star = rdmsr(MSR_STAR);

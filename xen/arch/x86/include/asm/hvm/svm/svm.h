@@ -26,6 +26,7 @@
 
 #ifndef __ASSEMBLY__
 #include <keel/types.h>
+#include <asm/hvm/fpu_dr.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/vmcb.h>
 
@@ -61,10 +62,8 @@ struct svm_vcpu {
     /* The last exit, kept for reports and the self-test. */
     uint64_t last_exitcode;
     unsigned long nr_exits;
-    /* x87/SSE (FXSAVE image) and DR0-3 of the guest while another vCPU runs. */
-    uint8_t fpu[512] __aligned(16);
-    bool fpu_saved;
-    unsigned long dr[4];
+    /* x87/SSE and DR0-3 of the guest while another vCPU runs. */
+    struct hvm_fpu_dr fpu_dr;
 };
 
 static inline struct svm_vcpu *svm_vcpu(struct vcpu *v)

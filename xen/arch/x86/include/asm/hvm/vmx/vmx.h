@@ -27,6 +27,7 @@
 
 #ifndef __ASSEMBLY__
 #include <keel/types.h>
+#include <asm/hvm/fpu_dr.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/vmx/vmcs.h>
 
@@ -73,10 +74,8 @@ struct vmx_vcpu {
     uint32_t entry_controls;
     uint64_t xcr0;                  /* XSETBV value accepted (x87|SSE at most) */
     uint8_t tpr;                    /* CR8: kept, affects nothing (no virtual APIC yet) */
-    /* x87/SSE (FXSAVE image), DR0-3 and the syscall MSRs while another vCPU runs. */
-    uint8_t fpu[512] __aligned(16);
-    bool fpu_saved;
-    unsigned long dr[4];
+    /* x87/SSE, DR0-3 (and below DR6 and the syscall MSRs) while another vCPU runs. */
+    struct hvm_fpu_dr fpu_dr;
     unsigned long dr6;              /* not in the VMCS, unlike DR7 */
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 };
