@@ -68,20 +68,32 @@ check_hypervisor() {
 }
 
 # ---- clock: the guest's clock advances at the right rate ---------------------
-# The host compares the arrival times of the clock-start and clock lines on
-# the serial log with the uptimes they carry; here the guest checks that
-# `sleep 5` took 5 s by its own clock (catches timers firing too early or
-# late against the clocksource).
+# The host compares the arrival times of the lines that carry an uptime
+# (clock-mark, clock-start, clock) on the serial log with those uptimes:
+# marks a little apart before and after the sleep let it discard lines that
+# were delayed on their way out.  Here the guest checks that `sleep 5` took
+# 5 s by its own clock (catches timers firing too early or late against the
+# clocksource).
+clock_marks() {
+    for _i in 1 2 3; do
+        say "clock-mark $(uptime_s)"
+        sleep 0.2 2>/dev/null
+    done
+}
+
 check_clock() {
     t0=$(uptime_s)
     if [ -z "$t0" ]; then
         result clock FAIL "cannot read /proc/uptime"
         return
     fi
+    clock_marks
+    t0=$(uptime_s)
     say "clock-start $t0"
     sleep 5
     t1=$(uptime_s)
     say "clock $t0 $t1"
+    clock_marks
     d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     if awk -v d="$d" 'BEGIN { exit !(d >= 4.75 && d <= 5.25) }'; then
         result clock PASS "sleep 5 took ${d}s by the guest clock (clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null))"
