@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Keel: `make run` boots the demo in QEMU, `make test` runs every test.
+# Keel: `make run` boots Keel with a Linux guest in QEMU, `make test` runs every test.
 
 ROOT := $(CURDIR)
 include Config.mk
@@ -25,9 +25,26 @@ iso: $(BUILD)/keel.iso
 guests: deps
 	$(MAKE) -s -C tests/guests
 
-# The demo: Keel on QEMU (AMD-V) with a PVH guest from a device tree.
-run: xen guests
-	scripts/run-guest --host-cpus 2 --cmdline "demo" tests/build/guests/hello.elf
+# The demo: Keel on QEMU (AMD-V) with Debian's stock Linux kernel as a PVH
+# guest, the serial console on this terminal (Ctrl-A X quits QEMU).  The
+# kernel comes from scripts/linux-kernel (downloaded once, then cached), the
+# initramfs from scripts/linux-initramfs.  keel.shell=1 asks /init for a
+# shell on hvc0; an /init without a shell mode runs the test checks and
+# powers off, which ends QEMU.  RUN_VCPUS, RUN_MEMORY (MiB) and
+# RUN_CMDLINE_EXTRA change the guest, e.g. make run RUN_CMDLINE_EXTRA=loglevel=8.
+LINUX_INITRD := tests/build/linux/initramfs.cpio.gz
+RUN_VCPUS ?= 1
+RUN_MEMORY ?= 512
+RUN_CMDLINE_EXTRA ?=
+RUN_CMDLINE = console=hvc0 earlyprintk=xen keel.shell=1 keel.vcpus=$(RUN_VCPUS) $(RUN_CMDLINE_EXTRA)
+
+$(LINUX_INITRD): scripts/linux-initramfs tests/linux/checks.sh
+	scripts/linux-initramfs $@ > /dev/null
+
+run: xen $(LINUX_INITRD)
+	@vmlinux=$$(scripts/linux-kernel) && \
+	scripts/run-guest --interactive --vcpus $(RUN_VCPUS) --memory $(RUN_MEMORY) \
+		--cmdline "$(strip $(RUN_CMDLINE))" --initrd $(LINUX_INITRD) "$$vmlinux"
 
 unit: deps
 	$(MAKE) -C tests/unit
