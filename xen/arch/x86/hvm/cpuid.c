@@ -53,6 +53,8 @@
 /* Leaf 7.0 EBX: FSGSBASE BMI1 SMEP BMI2 ERMS INVPCID RDSEED ADX SMAP CLFLUSHOPT CLWB SHA. */
 #define LEAF7_EBX_ALLOW (BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(18) |       \
                          BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
+/* Leaf 7.0 EBX bits the vendor code cannot give the guest (e.g. INVPCID without its VT-x control). */
+uint32_t hvm_cpuid_leaf7_ebx_hide;
 /* Leaf 7.0 ECX: UMIP. */
 #define LEAF7_ECX_ALLOW (BIT(2))
 /* 0x80000001 ECX: LAHF/SAHF ABM(LZCNT) SSE4A MisAlignSSE 3DNowPrefetch. */
@@ -208,7 +210,7 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
     case 7:
         if ( sub == 0 )
         {
-            *b = r.ebx & LEAF7_EBX_ALLOW;
+            *b = r.ebx & LEAF7_EBX_ALLOW & ~hvm_cpuid_leaf7_ebx_hide;
             *c = r.ecx & LEAF7_ECX_ALLOW;
         }
         break;

@@ -186,10 +186,14 @@ int vmx_detect(void)
         c->invvpid_type = (c->ept_vpid & VMX_VPID_INVVPID_SINGLE) ? INVVPID_SINGLE_CONTEXT
                                                                   : INVVPID_ALL_CONTEXT;
     }
+    /* Without it INVPCID is #UD in the guest: CPUID then hides it (hvm/cpuid.c). */
+    want2 |= CPU2_ENABLE_INVPCID;
     if ( !adjust(VMX_CTL_PROC2, "secondary processor-based", want2,
                  CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST, proc2_cap, &c->proc2) )
         return -ENODEV;
     c->vpid = c->proc2 & CPU2_ENABLE_VPID;
+    if ( !(c->proc2 & CPU2_ENABLE_INVPCID) )
+        hvm_cpuid_leaf7_ebx_hide |= X86_FEATURE_INVPCID_BIT;
 
     /* The guest's EFER and PAT are switched by the CPU: no MSR-load lists. */
     if ( !adjust(VMX_CTL_EXIT, "VM-exit", EXIT_SAVE_DEBUG_CONTROLS,
@@ -377,6 +381,12 @@ static void sync_from_vmcs(struct vcpu *v)
     v->hvm.guest_cr[3] = vmread(GUEST_CR3);
     v->hvm.guest_cr[4] = (vmread(GUEST_CR4) & ~m4) | (vmread(CR4_READ_SHADOW) & m4);
     v->hvm.guest_efer = vmread(GUEST_IA32_EFER);
+    /*
+     * A VM exit stores EFER.LMA into the "IA-32e mode guest" entry
+     * control: the guest may have entered or left long mode on its own
+     * (CR0.PG is not intercepted), so the copy must follow.
+     */
+    vmx_vcpu(v)->entry_controls = vmread(VM_ENTRY_CONTROLS);
 }
 
 static void sync_to_vmcs(struct vcpu *v)

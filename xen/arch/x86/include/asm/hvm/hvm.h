@@ -93,6 +93,10 @@ extern const struct hvm_function_table *hvm_funcs;
  * guest's CPUID (leaf 1 EBX[31:24]), its MADT and (later) its virtual
  * LAPIC must all agree on it.
  */
+/* CPUID leaf 7.0 EBX bits hidden from guests because the vendor code cannot support them. */
+extern uint32_t hvm_cpuid_leaf7_ebx_hide;
+#define X86_FEATURE_INVPCID_BIT     (1u << 10)
+
 #define hvm_vcpu_apic_id(v)     ((v)->vcpu_id * 2)
 
 /* Detect SVM or VMX and enable it on the boot CPU; -ENODEV if neither. */
