@@ -14,6 +14,7 @@
 #include <public/hvm/start_info.h>
 #include <public/hvm/params.h>
 #include <public/arch-x86/cpuid.h>
+#include <public/memory.h>
 
 #include <string.h>
 
@@ -228,4 +229,20 @@ TEST(cpuid_leaves)
     CHECK(XEN_HVM_CPUID_VCPU_ID_PRESENT == 8 && XEN_HVM_CPUID_DOMID_PRESENT == 16);
     CHECK(XEN_HVM_CPUID_X2APIC_VIRT == 2 && XEN_HVM_CPUID_UPCALL_VECTOR == 64);
     CHECK(XEN_CPUID_MAX_NUM_LEAVES == 5);
+}
+
+TEST(memory_op_numbers_and_layouts)
+{
+    CHECK(XENMEM_increase_reservation == 0 && XENMEM_decrease_reservation == 1);
+    CHECK(XENMEM_maximum_ram_page == 2 && XENMEM_current_reservation == 3);
+    CHECK(XENMEM_maximum_reservation == 4 && XENMEM_populate_physmap == 6);
+    CHECK(XENMEM_add_to_physmap == 7 && XENMEM_memory_map == 9 && XENMEM_exchange == 11);
+    CHECK(MEMOP_EXTENT_SHIFT == 6 && MEMOP_CMD_MASK == 0x3f);
+    CHECK(XENMAPSPACE_grant_table == 1 && XENMAPIDX_grant_table_status == 0x80000000U);
+    CHECK(XENMEMF_get_address_bits(XENMEMF_address_bits(32) | XENMEMF_populate_on_demand) == 32);
+    CHECK(sizeof(struct xen_memory_reservation) == 32);
+    CHECK(offsetof(struct xen_memory_reservation, domid) == 24);
+    CHECK(sizeof(struct xen_memory_map) == 16);
+    CHECK(sizeof(struct xen_e820_entry) == 20);
+    CHECK(offsetof(struct xen_e820_entry, type) == 16);
 }
