@@ -11,6 +11,7 @@
 #include <keel/p2m.h>
 #include <keel/page_alloc.h>
 #include <keel/memory.h>
+#include <keel/grant_table.h>
 #include <keel/xmalloc.h>
 #include <keel/cpumask.h>
 #include <keel/shutdown.h>
@@ -84,6 +85,8 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
 
     d->p2m = p2m_ops->alloc(d);
     if ( !d->p2m || hvm_funcs->domain_initialise(d) )
+        goto fail;
+    if ( grant_table_init(d) )
         goto fail;
     /* The xAPIC page, before any vCPU can touch it. */
     if ( vlapic_domain_init(d) )
@@ -173,6 +176,8 @@ void domain_destroy(struct domain *d)
             xfree(d->vcpu[i]);
         }
     hvm_funcs->domain_destroy(d);
+    /* Grant mappings in both directions, then the RAM (frames others still map stay). */
+    grant_table_destroy(d);
     domain_relinquish_memory(d);
     if ( d->p2m )
         p2m_ops->free(d->p2m);

@@ -14,7 +14,7 @@
  * is refused while it is mapped, and when its owner ends it stays (with
  * no owner) until its last mapping goes.
  *
- * memory_op: add_to_physmap (shared_info), the
+ * memory_op: add_to_physmap (shared_info, grant-table frames), the
  * reservation ops (balloon), the reservation counters and the memory
  * map.  There are no hypercall continuations: a reservation op does at
  * most MEMOP_MAX_PAGES frames per call and returns the extents done, which
@@ -26,6 +26,7 @@
 #include <keel/event.h>
 #include <keel/cpumask.h>
 #include <keel/guest_access.h>
+#include <keel/grant_table.h>
 #include <keel/hypercall.h>
 #include <keel/memory.h>
 #include <keel/p2m.h>
@@ -233,6 +234,8 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
             return -EINVAL;
         return shared_info_map(d, xatp.gpfn);
     case XENMAPSPACE_grant_table:
+        /* `size` ignored here too (Linux leaves it uninitialised). */
+        return gnttab_map_frame(d, xatp.idx, xatp.gpfn);
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
     case XENMAPSPACE_dev_mmio:

@@ -60,6 +60,7 @@ struct domain {
     uint64_t ram_bytes;             /* guest RAM as built: [0, ram_bytes) */
     struct p2m_domain *p2m;
     struct page_list_head page_list;
+    struct grant_table *grant_table; /* keel/grant_table.h */
     /* The memory map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry memmap[8];
     unsigned int nr_memmap;
