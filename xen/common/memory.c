@@ -3,9 +3,9 @@
  * A domain's RAM and memory_op.
  *
  * Ownership (keel/memory.h): every frame of guest RAM records its domain
- * in the frame table and sits on the domain's page list (block heads,
- * order 0 or 9); a frame a domain gives back leaves its block, which is
- * split into single frames first.  One lock, memory_lock(), covers
+ * in the frame table and its block (up to 2 MiB) sits on the domain's
+ * page list; a frame a domain gives back leaves its block, which is split
+ * into single frames first.  One lock, memory_lock(), covers
  * ownership, grant pins and the p2m changes that add or remove frames.
  *
  * A frame leaves a p2m before it is freed, and is freed only once no
