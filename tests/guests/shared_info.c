@@ -41,11 +41,12 @@ void test_main(const struct hvm_start_info *si)
     EXPECT(atp(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x100000), -XEN_EINVAL);    /* 4 GiB */
     EXPECT(atp(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0xfffffffffffffULL), -XEN_EINVAL);
     EXPECT(atp(DOMID_SELF, XENMAPSPACE_shared_info, 1, (uint64_t)page_a >> 12), -XEN_EINVAL);
-    EXPECT(atp(DOMID_SELF, XENMAPSPACE_grant_table, 0, (uint64_t)page_a >> 12), -XEN_ENOSYS);
+    EXPECT(atp(DOMID_SELF, XENMAPSPACE_gmfn, 0, (uint64_t)page_a >> 12), -XEN_ENOSYS);
     EXPECT(atp(DOMID_SELF, 99, 0, (uint64_t)page_a >> 12), -XEN_EINVAL);
     EXPECT(atp(0x7ff4, XENMAPSPACE_shared_info, 0, (uint64_t)page_a >> 12), -3 /* ESRCH */);
     EXPECT(HYPERVISOR_memory_op(XENMEM_add_to_physmap, (void *)0xdead00000000UL), -XEN_EFAULT);
-    EXPECT(HYPERVISOR_memory_op(XENMEM_populate_physmap, NULL), -XEN_ENOSYS);
+    EXPECT(HYPERVISOR_memory_op(XENMEM_populate_physmap, (void *)0xdead00000000UL), -XEN_EFAULT);
+    EXPECT(HYPERVISOR_memory_op(XENMEM_exchange, NULL), -XEN_ENOSYS);
     EXPECT(HYPERVISOR_memory_op(XENMEM_add_to_physmap | (1 << 6), NULL), -XEN_ENOSYS);
     for ( i = 0; i < sizeof(page_a); i++ )
         if ( page_a[i] != 0x5a )

@@ -289,6 +289,83 @@ TEST(random_stress)
     CHECK(alloc_pages(11) == 0x800);
 }
 
+/* A domain gives back frames of a 2 MiB chunk: the block becomes 512 single frames. */
+TEST(split_alloc_block_into_frames)
+{
+    unsigned long big, small, head, i;
+    unsigned int order = 99;
+
+    setup(4096);
+    heap_add_range(0x400, 0x400);
+    big = alloc_pages(9);
+    small = alloc_pages(0);
+    REQUIRE(big != INVALID_MFN && small != INVALID_MFN);
+    table[big + 7].pins = 3;
+    table[big + 7].flags = PGF_hyp_ref;
+
+    /* From a tail frame, from the head, and not allocated at all. */
+    CHECK(split_alloc_block(big + 300, &order) == big);
+    CHECK(order == 9);
+    heap_check();
+    CHECK(split_alloc_block(big + 300, &order) == big + 300);   /* a single frame now */
+    CHECK(order == 0);
+    CHECK(split_alloc_block(small, &order) == small && order == 0);
+    CHECK(split_alloc_block(0x100, &order) == INVALID_MFN);     /* not RAM */
+    head = alloc_pages(0);
+    free_pages(head, 0);
+    CHECK(split_alloc_block(head, &order) == INVALID_MFN);      /* free */
+    CHECK(split_alloc_block(4096, &order) == INVALID_MFN);      /* beyond the table */
+
+    /* The frames are freed one by one, and merge back into the 2 MiB block. */
+    for ( i = 0; i < 512; i++ )
+    {
+        CHECK(table[big + i].state == PGS_ALLOC_HEAD && table[big + i].order == 0);
+        free_pages(big + i, 0);
+    }
+    heap_check();
+    free_pages(small, 0);
+    CHECK(heap_free_frames() == 0x400);
+
+    /* Allocation resets what a previous user left in the frame table. */
+    big = alloc_pages(9);
+    CHECK(table[big + 7].pins == 0 && table[big + 7].flags == 0 && table[big + 7].owner == NULL);
+    CHECK(mfn_to_page(big) == &table[big]);
+    CHECK(mfn_to_page(4096) == NULL);
+    CHECK(heap_max_frame() == 4096);
+}
+
+TEST(page_lists)
+{
+    struct page_list_head a = PAGE_LIST_HEAD_INIT, b = PAGE_LIST_HEAD_INIT;
+    unsigned long m[4], mfn, n;
+
+    setup(1024);
+    heap_add_range(0x100, 0x100);
+    for ( n = 0; n < 4; n++ )
+    {
+        m[n] = alloc_pages(n);
+        page_list_add(n & 1 ? &b : &a, m[n]);
+    }
+    CHECK(page_list_first(&a) == m[2] && page_list_next(m[2]) == m[0]);
+    CHECK(page_list_next(m[0]) == INVALID_MFN);
+    CHECK(page_list_first(&b) == m[3] && page_list_next(m[3]) == m[1]);
+    page_list_del(&a, m[2]);
+    CHECK(page_list_first(&a) == m[0] && page_list_next(m[0]) == INVALID_MFN);
+    page_list_del(&b, m[1]);
+    CHECK(page_list_first(&b) == m[3] && page_list_next(m[3]) == INVALID_MFN);
+    page_list_del(&b, m[3]);
+    CHECK(page_list_first(&b) == INVALID_MFN);
+    /* Allocated blocks only: freeing one off its list leaves the heap consistent. */
+    for ( n = 0, mfn = page_list_first(&a); mfn != INVALID_MFN; mfn = page_list_next(mfn) )
+        n++;
+    CHECK(n == 1);
+    page_list_del(&a, m[0]);
+    for ( n = 0; n < 4; n++ )
+        free_pages(m[n], n);
+    heap_check();
+    CHECK(heap_free_frames() == 0x100);
+}
+
 TEST(six_gib_boot_is_fast)
 {
     const unsigned long nr = 0x180000;      /* 6 GiB of frames */

@@ -14,6 +14,8 @@
 #include <public/hvm/start_info.h>
 #include <public/hvm/params.h>
 #include <public/arch-x86/cpuid.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 
 #include <string.h>
 
@@ -228,4 +230,56 @@ TEST(cpuid_leaves)
     CHECK(XEN_HVM_CPUID_VCPU_ID_PRESENT == 8 && XEN_HVM_CPUID_DOMID_PRESENT == 16);
     CHECK(XEN_HVM_CPUID_X2APIC_VIRT == 2 && XEN_HVM_CPUID_UPCALL_VECTOR == 64);
     CHECK(XEN_CPUID_MAX_NUM_LEAVES == 5);
+}
+
+TEST(grant_table_numbers)
+{
+    CHECK(GNTTABOP_map_grant_ref == 0 && GNTTABOP_unmap_grant_ref == 1);
+    CHECK(GNTTABOP_setup_table == 2 && GNTTABOP_dump_table == 3 && GNTTABOP_transfer == 4);
+    CHECK(GNTTABOP_copy == 5 && GNTTABOP_query_size == 6 && GNTTABOP_unmap_and_replace == 7);
+    CHECK(GNTTABOP_set_version == 8 && GNTTABOP_get_status_frames == 9);
+    CHECK(GNTTABOP_get_version == 10 && GNTTABOP_swap_grant_ref == 11);
+    CHECK(GNTTABOP_cache_flush == 12);
+    CHECK(GNTST_okay == 0 && GNTST_general_error == -1 && GNTST_bad_domain == -2);
+    CHECK(GNTST_bad_gntref == -3 && GNTST_bad_handle == -4 && GNTST_bad_virt_addr == -5);
+    CHECK(GNTST_bad_dev_addr == -6 && GNTST_no_device_space == -7);
+    CHECK(GNTST_permission_denied == -8 && GNTST_bad_page == -9 && GNTST_bad_copy_arg == -10);
+    CHECK(GNTST_address_too_big == -11 && GNTST_eagain == -12 && GNTST_no_space == -13);
+    CHECK(GNTMAP_device_map == 1 && GNTMAP_host_map == 2 && GNTMAP_readonly == 4);
+    CHECK(GNTMAP_application_map == 8 && GNTMAP_contains_pte == 16);
+    CHECK(GTF_permit_access == 1 && GTF_accept_transfer == 2 && GTF_transitive == 3);
+    CHECK(GTF_readonly == 4 && GTF_reading == 8 && GTF_writing == 16);
+    CHECK(GTF_PWT == 32 && GTF_PCD == 64 && GTF_PAT == 128 && GTF_sub_page == 256);
+    CHECK(GNTCOPY_source_gref == 1 && GNTCOPY_dest_gref == 2);
+    CHECK(GNTTAB_NR_RESERVED_ENTRIES == 8);
+}
+
+TEST(grant_table_layouts)
+{
+    CHECK(sizeof(struct grant_entry_v1) == 8);
+    CHECK(offsetof(struct grant_entry_v1, frame) == 4);
+    CHECK(sizeof(struct gnttab_map_grant_ref) == 32);
+    CHECK(offsetof(struct gnttab_map_grant_ref, handle) == 20);
+    CHECK(sizeof(struct gnttab_unmap_grant_ref) == 24);
+    CHECK(sizeof(struct gnttab_setup_table) == 24);
+    CHECK(sizeof(struct gnttab_copy) == 40);
+    CHECK(offsetof(struct gnttab_copy, status) == 36);
+    CHECK(sizeof(struct gnttab_query_size) == 16);
+    CHECK(sizeof(struct gnttab_set_version) == 4 && sizeof(struct gnttab_get_version) == 8);
+}
+
+TEST(memory_op_numbers_and_layouts)
+{
+    CHECK(XENMEM_increase_reservation == 0 && XENMEM_decrease_reservation == 1);
+    CHECK(XENMEM_maximum_ram_page == 2 && XENMEM_current_reservation == 3);
+    CHECK(XENMEM_maximum_reservation == 4 && XENMEM_populate_physmap == 6);
+    CHECK(XENMEM_add_to_physmap == 7 && XENMEM_memory_map == 9 && XENMEM_exchange == 11);
+    CHECK(MEMOP_EXTENT_SHIFT == 6 && MEMOP_CMD_MASK == 0x3f);
+    CHECK(XENMAPSPACE_grant_table == 1 && XENMAPIDX_grant_table_status == 0x80000000U);
+    CHECK(XENMEMF_get_address_bits(XENMEMF_address_bits(32) | XENMEMF_populate_on_demand) == 32);
+    CHECK(sizeof(struct xen_memory_reservation) == 32);
+    CHECK(offsetof(struct xen_memory_reservation, domid) == 24);
+    CHECK(sizeof(struct xen_memory_map) == 16);
+    CHECK(sizeof(struct xen_e820_entry) == 20);
+    CHECK(offsetof(struct xen_e820_entry, type) == 16);
 }

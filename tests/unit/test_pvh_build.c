@@ -460,6 +460,9 @@ TEST(acpi_tables_placed_and_typed)
     CHECK(mm[3].addr == 0x100000 && mm[3].size == RAM_BYTES - 0x100000 &&
           mm[3].type == XEN_HVM_MEMMAP_TYPE_RAM);
     CHECK(strcmp((const char *)mem.ram + si.cmdline_paddr, "acpi") == 0);
+    /* The layout returns the same map (for XENMEM_memory_map). */
+    CHECK(l.memmap_entries == PVH_MEMMAP_ENTRIES_ACPI);
+    CHECK(memcmp(l.memmap, mm, sizeof(mm)) == 0);
 
     /* Tables that do not fit the window, or an RSDP outside them: refused, nothing written. */
     mem_reset();

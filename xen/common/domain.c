@@ -10,6 +10,8 @@
 #include <keel/domain.h>
 #include <keel/p2m.h>
 #include <keel/page_alloc.h>
+#include <keel/memory.h>
+#include <keel/grant_table.h>
 #include <keel/xmalloc.h>
 #include <keel/cpumask.h>
 #include <keel/shutdown.h>
@@ -28,17 +30,6 @@ struct ended {
 };
 static struct ended ended[MAX_BOOT_DOMAINS * 4];
 static unsigned int nr_ended;
-
-/* RAM given to a domain, as (first frame, order) chunks, so it can be freed. */
-struct ram_chunk {
-    unsigned long mfn;
-    unsigned int order;
-};
-
-struct domain_ram {
-    unsigned int nr, max;
-    struct ram_chunk chunk[];
-};
 
 static const char *const reason_names[] = {
     "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -89,10 +80,13 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
     d->shutdown_code = -1;
     d->end_reason = -1;
     d->hvm.hypercall_page_gfn = ~0ULL;
+    d->page_list = (struct page_list_head)PAGE_LIST_HEAD_INIT;
     spin_lock_init(&d->lock);
 
     d->p2m = p2m_ops->alloc(d);
     if ( !d->p2m || hvm_funcs->domain_initialise(d) )
+        goto fail;
+    if ( grant_table_init(d) )
         goto fail;
     /* The xAPIC page, before any vCPU can touch it. */
     if ( vlapic_domain_init(d) )
@@ -135,16 +129,11 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
 int domain_populate_ram(struct domain *d, uint64_t bytes)
 {
     unsigned long nr = bytes >> PAGE_SHIFT, gfn = 0;
-    struct domain_ram *ram;
 
     if ( nr == 0 || nr > d->max_pages )
         return -EINVAL;
-    ram = xzalloc_bytes(sizeof(*ram) + (nr / 512 + 512) * sizeof(struct ram_chunk));
-    if ( !ram )
-        return -ENOMEM;
-    ram->max = nr / 512 + 512;
-    d->ram = ram;
 
+    /* The domain has not run yet: nothing else touches its memory. */
     while ( gfn < nr )
     {
         unsigned int order = (IS_ALIGNED(gfn, 512) && nr - gfn >= 512) ? 9 : 0;
@@ -152,14 +141,14 @@ int domain_populate_ram(struct domain *d, uint64_t bytes)
 
         if ( mfn == INVALID_MFN && order )
             mfn = alloc_pages(order = 0);
-        if ( mfn == INVALID_MFN || ram->nr == ram->max )
+        if ( mfn == INVALID_MFN )
             return -ENOMEM;
-        ram->chunk[ram->nr++] = (struct ram_chunk){ mfn, order };
+        /* Owned before it is mapped, so a failure below still frees it. */
+        domain_assign_pages(d, mfn, order);
         /* Scrub: a guest never sees what a previous owner left. */
         memset(mfn_to_virt(mfn), 0, PAGE_SIZE << order);
         if ( p2m_set_entry(d->p2m, gfn, mfn, order, p2m_ram_rw) )
             return -ENOMEM;
-        d->tot_pages += 1UL << order;
         gfn += 1UL << order;
     }
     d->ram_bytes = bytes;
@@ -187,14 +176,11 @@ void domain_destroy(struct domain *d)
             xfree(d->vcpu[i]);
         }
     hvm_funcs->domain_destroy(d);
+    /* Grant mappings in both directions, then the RAM (frames others still map stay). */
+    grant_table_destroy(d);
+    domain_relinquish_memory(d);
     if ( d->p2m )
         p2m_ops->free(d->p2m);
-    if ( d->ram )
-    {
-        for ( i = 0; i < d->ram->nr; i++ )
-            free_pages(d->ram->chunk[i].mfn, d->ram->chunk[i].order);
-        xfree(d->ram);
-    }
     xfree(d);
 }
 

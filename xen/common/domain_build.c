@@ -160,6 +160,12 @@ static struct domain *build_one(const struct boot_info *bi, const struct boot_do
         goto fail;
     }
 
+    /* What XENMEM_memory_map gives back: the map the start info holds. */
+    for ( i = 0; i < l.memmap_entries && i < ARRAY_SIZE(d->memmap); i++ )
+        d->memmap[i] = (struct xen_e820_entry){ l.memmap[i].addr, l.memmap[i].size,
+                                                 l.memmap[i].type };
+    d->nr_memmap = i;
+
     pvh_start_state(&s, &l);
     hvm_funcs->vcpu_set_start(d->vcpu[0], &s);
     printk("Domain %u (%s): %lu MiB, %u vCPU(s), kernel [%#lx-%#lx), entry %#x, start info %#x\n",

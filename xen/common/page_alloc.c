@@ -140,7 +140,6 @@ void heap_add_range(unsigned long mfn, unsigned long nr)
             order = 0;
 
         set_tails(mfn, order, PGS_FREE_TAIL);
-        heap.ft[mfn].owner = 0;
         free_block(mfn, order);
         heap.total_frames += 1UL << order;
         mfn += 1UL << order;
@@ -191,8 +190,13 @@ static unsigned long alloc_locked(unsigned int order, unsigned int max_bits)
 
             heap.ft[mfn].state = PGS_ALLOC_HEAD;
             heap.ft[mfn].order = (uint8_t)order;
-            heap.ft[mfn].owner = 0;
             set_tails(mfn, order, PGS_ALLOC_TAIL);
+            for ( unsigned long i = 0; i < (1UL << order); i++ )
+            {
+                heap.ft[mfn + i].owner = NULL;
+                heap.ft[mfn + i].flags = 0;
+                heap.ft[mfn + i].pins = 0;
+            }
             heap.free_frames -= 1UL << order;
             heap.zone_free[zone] -= 1UL << order;
             return mfn;
@@ -236,6 +240,92 @@ void free_pages(unsigned long mfn, unsigned int order)
     spin_lock(&heap_lock);
     free_locked(mfn, order);
     spin_unlock(&heap_lock);
+}
+
+unsigned long split_alloc_block(unsigned long mfn, unsigned int *order)
+{
+    unsigned long head = INVALID_MFN, i;
+    unsigned int o;
+
+    spin_lock(&heap_lock);
+    if ( mfn >= heap.nr_frames )
+        goto out;
+    /*
+     * Blocks are naturally aligned and every frame between a head and
+     * @mfn is a tail, so the first head met while rounding @mfn down
+     * to ever larger alignments is the head of @mfn's block, if its
+     * order reaches that far.
+     */
+    for ( o = 0; o <= MAX_ORDER; o++ )
+    {
+        unsigned long c = mfn & ~((1UL << o) - 1);
+
+        if ( heap.ft[c].state == PGS_ALLOC_HEAD )
+        {
+            if ( heap.ft[c].order >= o )
+                head = c;
+            break;
+        }
+        if ( heap.ft[c].state != PGS_ALLOC_TAIL )
+            break;
+    }
+    if ( head == INVALID_MFN )
+        goto out;
+    *order = heap.ft[head].order;
+    for ( i = 0; i < (1UL << *order); i++ )
+    {
+        heap.ft[head + i].state = PGS_ALLOC_HEAD;
+        heap.ft[head + i].order = 0;
+    }
+ out:
+    spin_unlock(&heap_lock);
+    return head;
+}
+
+struct page_info *mfn_to_page(unsigned long mfn)
+{
+    return mfn < heap.nr_frames ? &heap.ft[mfn] : NULL;
+}
+
+unsigned long heap_max_frame(void)
+{
+    return heap.nr_frames;
+}
+
+void page_list_add(struct page_list_head *h, unsigned long mfn)
+{
+    struct page_info *pg = &heap.ft[mfn];
+
+    pg->list.prev = PAGE_LIST_NULL;
+    pg->list.next = h->first;
+    if ( h->first != PAGE_LIST_NULL )
+        heap.ft[h->first].list.prev = (uint32_t)mfn;
+    h->first = (uint32_t)mfn;
+}
+
+void page_list_del(struct page_list_head *h, unsigned long mfn)
+{
+    struct page_info *pg = &heap.ft[mfn];
+
+    if ( pg->list.prev != PAGE_LIST_NULL )
+        heap.ft[pg->list.prev].list.next = pg->list.next;
+    else
+        h->first = pg->list.next;
+    if ( pg->list.next != PAGE_LIST_NULL )
+        heap.ft[pg->list.next].list.prev = pg->list.prev;
+    pg->list.next = pg->list.prev = PAGE_LIST_NULL;
+}
+
+unsigned long page_list_first(const struct page_list_head *h)
+{
+    return h->first == PAGE_LIST_NULL ? INVALID_MFN : h->first;
+}
+
+unsigned long page_list_next(unsigned long mfn)
+{
+    uint32_t next = heap.ft[mfn].list.next;
+
+    return next == PAGE_LIST_NULL ? INVALID_MFN : next;
 }
 
 unsigned long heap_free_frames(void)

@@ -280,6 +280,9 @@ int pvh_build_acpi(const void *kernel, size_t kernel_len, const void *initrd, si
     out->kernel_end = elf.load_end;
     out->initrd_start = initrd_len ? initrd_start : 0;
     out->initrd_end = initrd_len ? initrd_start + initrd_len : 0;
+    /* The same memory map again, for XENMEM_memory_map. */
+    out->memmap_entries = block.si.memmap_entries;
+    memcpy(out->memmap, block.memmap, sizeof(out->memmap));
     if ( errlen )
         err[0] = '\0';
     return 0;

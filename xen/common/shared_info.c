@@ -12,6 +12,7 @@
 #include <keel/errno.h>
 #include <keel/domain.h>
 #include <keel/event.h>
+#include <keel/memory.h>
 #include <keel/p2m.h>
 #include <keel/xmalloc.h>
 #include <asm/page.h>
@@ -21,15 +22,26 @@ static DEFINE_SPINLOCK(shared_info_lock);
 
 void *gfn_to_ram_virt(struct domain *d, uint64_t gfn)
 {
+    struct page_info *pg;
     p2m_type_t t;
     unsigned long mfn;
 
     if ( gfn >= (d->ram_bytes >> PAGE_SHIFT) )
         return NULL;
+    memory_lock();
     mfn = p2m_lookup(d->p2m, gfn, &t);
-    if ( mfn == INVALID_MFN || t != p2m_ram_rw )
-        return NULL;
-    return mfn_to_virt(mfn);
+    pg = mfn == INVALID_MFN ? NULL : mfn_to_page(mfn);
+    if ( t != p2m_ram_rw || !pg )
+        mfn = INVALID_MFN;
+    /*
+     * The caller keeps the pointer (vcpu_info, FIFO pages): the frame may
+     * not be given back while the domain lives.  Frames the hypervisor
+     * shares (shared_info, grant-table frames) live as long anyway.
+     */
+    else if ( pg->owner == d )
+        pg->flags |= PGF_hyp_ref;
+    memory_unlock();
+    return mfn == INVALID_MFN ? NULL : mfn_to_virt(mfn);
 }
 
 struct vcpu_info *vcpu_info_of(struct vcpu *v)
@@ -86,11 +98,13 @@ int shared_info_map(struct domain *d, uint64_t gfn)
         return -EINVAL;
 
     spin_lock(&shared_info_lock);
+    /* The RAM frame displaced must stay the domain's (no balloon or grant map meanwhile). */
+    memory_lock();
     old_gfn = d->events.shared_info_gfn;
     if ( gfn == old_gfn )
         goto out;
     old_mfn = p2m_lookup(d->p2m, gfn, &t);
-    if ( old_mfn == INVALID_MFN || t != p2m_ram_rw )
+    if ( old_mfn == INVALID_MFN || t != p2m_ram_rw || mfn_to_page(old_mfn)->owner != d )
     {
         rc = -EINVAL;
         goto out;
@@ -107,6 +121,7 @@ int shared_info_map(struct domain *d, uint64_t gfn)
     d->events.shared_info_gfn = gfn;
     hvm_flush_guest_tlbs(d);
  out:
+    memory_unlock();
     spin_unlock(&shared_info_lock);
     if ( !rc )
         for ( unsigned int i = 0; i < d->max_vcpus; i++ )

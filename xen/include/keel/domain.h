@@ -9,6 +9,8 @@
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
 #include <keel/event.h>
+#include <keel/page_alloc.h>
+#include <public/memory.h>
 
 typedef uint16_t domid_t;
 #define MAX_BOOT_DOMAINS    16
@@ -50,11 +52,18 @@ struct domain {
     struct vcpu *vcpu[MAX_VCPUS_PER_DOM];
     spinlock_t lock;
 
-    /* Memory: frames owned, the limit, and the guest-physical map. */
+    /*
+     * Memory (keel/memory.h): frames owned (on page_list, under
+     * memory_lock()), the limit, and the guest-physical map.
+     */
     unsigned long tot_pages, max_pages;
-    uint64_t ram_bytes;             /* guest RAM is [0, ram_bytes) */
+    uint64_t ram_bytes;             /* guest RAM as built: [0, ram_bytes) */
     struct p2m_domain *p2m;
-    struct domain_ram *ram;         /* what to give back (domain.c) */
+    struct page_list_head page_list;
+    struct grant_table *grant_table; /* keel/grant_table.h */
+    /* The memory map the builder gave the guest (XENMEM_memory_map). */
+    struct xen_e820_entry memmap[8];
+    unsigned int nr_memmap;
 
     /* Lifecycle. */
     bool is_dying;

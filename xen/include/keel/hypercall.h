@@ -14,5 +14,6 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
 long do_hvm_op(unsigned long op, unsigned long arg);
+long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count);
 
 #endif

@@ -16,9 +16,17 @@ struct p2m_domain;
 typedef enum {
     p2m_invalid = 0,        /* nothing mapped */
     p2m_ram_rw,             /* guest RAM */
-    p2m_ram_ro,             /* guest RAM, writes fault (e.g. later: grant maps) */
+    p2m_ram_ro,             /* guest RAM, writes fault */
     p2m_mmio_direct,        /* machine MMIO passed through (later) */
+    p2m_grant_map_rw,       /* another domain's frame, mapped by grant (common/grant_table.c) */
+    p2m_grant_map_ro,       /* the same, read-only: a write ends the domain */
 } p2m_type_t;
+
+/* Types whose leaves allow writes. */
+static inline bool p2m_is_writable(p2m_type_t t)
+{
+    return t == p2m_ram_rw || t == p2m_mmio_direct || t == p2m_grant_map_rw;
+}
 
 struct p2m_ops {
     struct p2m_domain *(*alloc)(struct domain *d);

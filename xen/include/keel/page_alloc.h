@@ -20,12 +20,22 @@ struct page_list_entry {
 };
 #define PAGE_LIST_NULL  0xffffffffU
 
+struct domain;
+
+/*
+ * While a frame is free, @list links it on the heap's free lists; while it
+ * is the head of a block a domain owns, on the domain's page list.  The
+ * other fields after @order describe allocated frames and belong to the
+ * allocation's user (common/memory.c for guest RAM), which keeps them
+ * under its own lock.
+ */
 struct page_info {
     struct page_list_entry list;
     uint32_t state;             /* PGS_* */
     uint8_t order;              /* valid for the head frame of a block */
-    uint8_t pad[3];
-    uint64_t owner;             /* later: owning domain; 0 for the heap */
+    uint8_t flags;              /* PGF_* */
+    uint16_t pins;              /* grant mappings of this frame held by domains */
+    struct domain *owner;       /* guest RAM: the domain; NULL otherwise */
 };
 
 #define PGS_NOT_RAM     0       /* never given to the allocator */
@@ -33,6 +43,12 @@ struct page_info {
 #define PGS_FREE_TAIL   2       /* inside a free block */
 #define PGS_ALLOC_HEAD  3       /* head of an allocated block */
 #define PGS_ALLOC_TAIL  4       /* inside an allocated block */
+
+/*
+ * The hypervisor keeps a lasting pointer into this frame of guest RAM
+ * (a vcpu_info, FIFO event pages): the domain may not give it back.
+ */
+#define PGF_hyp_ref     (1U << 0)
 
 /* Set up an empty heap over @table, which has @nr_frames entries. */
 void heap_init(struct page_info *table, unsigned long nr_frames);
@@ -58,6 +74,32 @@ static inline unsigned long alloc_pages(unsigned int order)
  * stray mfn) is a hypervisor bug and ends in BUG().
  */
 void free_pages(unsigned long mfn, unsigned int order);
+
+/*
+ * Make the allocated block holding @mfn into blocks of one frame each (a
+ * domain giving back part of a larger chunk).  Returns the old head and
+ * sets *@order to the old order; INVALID_MFN if @mfn is not allocated.
+ */
+unsigned long split_alloc_block(unsigned long mfn, unsigned int *order);
+
+/* The frame-table entry of @mfn, or NULL if @mfn is beyond the frame table. */
+struct page_info *mfn_to_page(unsigned long mfn);
+/* Frames the frame table covers: one past the highest RAM frame. */
+unsigned long heap_max_frame(void);
+
+/*
+ * Lists of allocated blocks (their head frames), linked through the
+ * frame table so they cost no memory; the caller serialises each list.
+ */
+struct page_list_head {
+    uint32_t first;             /* PAGE_LIST_NULL when empty */
+};
+#define PAGE_LIST_HEAD_INIT { PAGE_LIST_NULL }
+void page_list_add(struct page_list_head *h, unsigned long mfn);
+void page_list_del(struct page_list_head *h, unsigned long mfn);
+/* First frame of @h, or INVALID_MFN; the one after @mfn, or INVALID_MFN. */
+unsigned long page_list_first(const struct page_list_head *h);
+unsigned long page_list_next(unsigned long mfn);
 
 unsigned long heap_free_frames(void);
 unsigned long heap_total_frames(void);

@@ -3,6 +3,7 @@
 #define KEEL_PVH_BUILD_H
 
 #include <keel/types.h>
+#include <public/hvm/start_info.h>
 
 /*
  * How the builder reaches guest memory, so the same code loads a real
@@ -15,10 +16,16 @@ struct guest_mem_ops {
     int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
 };
 
+#define PVH_MEMMAP_ENTRIES  3
+#define PVH_MEMMAP_ENTRIES_ACPI 4
+
 struct pvh_layout {                 /* result */
     uint32_t entry;                 /* PHYS32_ENTRY */
     uint32_t start_info;            /* %ebx */
     uint64_t kernel_start, kernel_end, initrd_start, initrd_end;
+    /* The memory map written into the start info. */
+    struct hvm_memmap_table_entry memmap[PVH_MEMMAP_ENTRIES_ACPI];
+    unsigned int memmap_entries;
 };
 
 /*
@@ -51,8 +58,6 @@ struct pvh_layout {                 /* result */
 #define PVH_MAX_RAM         0xfee00000ULL
 #define PVH_START_INFO_LIMIT (1ULL << 30)
 #define PVH_MAX_CMDLINE     2047        /* Linux's COMMAND_LINE_SIZE - 1 */
-#define PVH_MEMMAP_ENTRIES  3
-#define PVH_MEMMAP_ENTRIES_ACPI 4
 #define PVH_ACPI_START      0xe0000ULL
 #define PVH_ACPI_MAX        (PVH_HOLE_END - PVH_ACPI_START)
 

@@ -26,6 +26,7 @@ WRAP2(do_sched_op)
 WRAP2(do_memory_op)
 WRAP2(do_event_channel_op)
 WRAP2(do_hvm_op)
+WRAP3(do_grant_table_op)
 
 static const hypercall_fn_t hvm_hypercall_table[64] = {
     [__HYPERVISOR_xen_version] = do_xen_version_5,
@@ -35,6 +36,7 @@ static const hypercall_fn_t hvm_hypercall_table[64] = {
     [__HYPERVISOR_memory_op]   = do_memory_op_5,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op_5,
     [__HYPERVISOR_hvm_op]      = do_hvm_op_5,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op_5,
 };
 
 #define EFER_LMA    (1ULL << 10)

@@ -63,7 +63,7 @@ static epte_t make_leaf(unsigned long mfn, p2m_type_t t, bool superpage)
 {
     epte_t e = ((epte_t)mfn << PAGE_SHIFT) | EPT_READ | EPT_EXEC | ((epte_t)t << P2M_TYPE_SHIFT);
 
-    if ( t == p2m_ram_rw || t == p2m_mmio_direct )
+    if ( p2m_is_writable(t) )
         e |= EPT_WRITE;
     if ( t == p2m_mmio_direct )
         e |= (EPT_MT_UC << EPT_MT_SHIFT) | EPT_IGNORE_PAT;

@@ -52,7 +52,7 @@ static pte_t make_leaf(unsigned long mfn, p2m_type_t t, bool superpage)
     pte_t e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED |
               ((pte_t)t << P2M_TYPE_SHIFT);
 
-    if ( t == p2m_ram_rw || t == p2m_mmio_direct )
+    if ( p2m_is_writable(t) )
         e |= _PAGE_RW | _PAGE_DIRTY;
     if ( t == p2m_mmio_direct )
         e |= _PAGE_PCD | _PAGE_PWT;     /* uncached, whatever the guest's PAT says */
