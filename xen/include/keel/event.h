@@ -147,7 +147,7 @@ struct fifo_env {
 bool evtchn_fifo_raise(const struct fifo_env *env, struct evtchn_fifo_control_block *cb,
                        struct fifo_queue *q, uint16_t qid, unsigned int prio,
                        evtchn_port_t port);
-/* FIFO EVTCHNOP_unmask: a pending, unmasked, unlinked port is linked as if raised. */
+/* FIFO EVTCHNOP_unmask: clear MASKED; a pending, unlinked port is then linked as if raised. */
 bool evtchn_fifo_unmask(const struct fifo_env *env, struct evtchn_fifo_control_block *cb,
                         struct fifo_queue *q, uint16_t qid, unsigned int prio,
                         evtchn_port_t port);
