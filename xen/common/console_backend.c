@@ -24,9 +24,10 @@
  * so is input for a domain that has ended, until the focus moves on: the
  * focus is a domid, so where CTRL-a leads never depends on when domains
  * end.
- * A 16550 holds 16 bytes; at 115200 baud that is 1.4 ms of typing, so
- * a person typing (or an emulator, which paces input to the FIFO) loses
- * nothing at a 5 ms poll, and a faster line could overrun it.
+ * A 16550 holds 16 bytes, 1.4 ms of a line running flat out at 115200
+ * baud: typing (or an emulator, which hands the UART bytes only as its
+ * FIFO has room) loses nothing at a 5 ms poll; text pasted down a real
+ * line at full speed could overrun it.
  *
  * One lock, cons_lock, covers the list of consoles, the focus and the
  * hypervisor's side of every ring; it is taken before a domain's lock
