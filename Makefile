@@ -26,11 +26,11 @@ guests: deps
 	$(MAKE) -s -C tests/guests
 
 # The demo: Keel on QEMU (AMD-V) with Debian's stock Linux kernel as a PVH
-# guest, the serial console on this terminal (Ctrl-A X quits QEMU).  The
+# guest, the serial console on this terminal (Ctrl-] x quits QEMU).  The
 # kernel comes from scripts/linux-kernel (downloaded once, then cached), the
 # initramfs from scripts/linux-initramfs.  keel.shell=1 asks /init for a
-# shell on hvc0; an /init without a shell mode runs the test checks and
-# powers off, which ends QEMU.  RUN_VCPUS, RUN_MEMORY (MiB) and
+# shell on hvc0 (Keel's console backend); leaving it powers the guest off,
+# which ends QEMU.  RUN_VCPUS, RUN_MEMORY (MiB) and
 # RUN_CMDLINE_EXTRA change the guest, e.g. make run RUN_CMDLINE_EXTRA=loglevel=8.
 LINUX_INITRD := tests/build/linux/initramfs.cpio.gz
 RUN_VCPUS ?= 1

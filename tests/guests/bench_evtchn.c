@@ -4,8 +4,9 @@
  * between two domains over an interdomain channel, each side blocking in
  * HLT until the other's event arrives, as the two ends of a split driver
  * do.  Command line "peer=<domid> role=a|b rounds=N": A allocates an
- * unbound port for B before anything else (so it is port 1), B binds to
- * (A, 1) and says hello; then A sends and waits for B's answer N times
+ * unbound port for B before anything else (the lowest free port, after the
+ * console port the builder took), B binds to
+ * (A, that port) and says hello; then A sends and waits for B's answer N times
  * and prints the mean round trip in TSC ticks (instructions under QEMU
  * -icount) and in nanoseconds of system time:
  *     BENCH evtchn_round_trip rounds=N tsc=T ns=S
@@ -45,19 +46,30 @@ static void wait_for(volatile unsigned int *counter, unsigned int target, const 
     }
 }
 
+/* The lowest port a fresh domain can allocate: above the builder's console port, if any. */
+static evtchn_port_t first_port(void)
+{
+    uint64_t con = 0;
+
+    if ( get_param(HVM_PARAM_CONSOLE_EVTCHN, &con) )
+        fail("get_param(CONSOLE_EVTCHN) failed");
+    return con == 1 ? 2 : 1;
+}
+
 static void role_a(unsigned int rounds)
 {
+    evtchn_port_t p = first_port();
     uint64_t t0, t1, n0, n1;
     unsigned int i;
 
-    wait_for(&evtchn_count[1], 1, "hello from the peer");
+    wait_for(&evtchn_count[p], 1, "hello from the peer");
     t0 = rdtsc();
     n0 = pvclock_now();
     for ( i = 1; i <= rounds; i++ )
     {
-        if ( evtchn_send(1) != 0 )
-            fail("send on port 1 failed in round %u", i);
-        wait_for(&evtchn_count[1], 1 + i, "answer");
+        if ( evtchn_send(p) != 0 )
+            fail("send on port %u failed in round %u", p, i);
+        wait_for(&evtchn_count[p], 1 + i, "answer");
     }
     t1 = rdtsc();
     n1 = pvclock_now();
@@ -67,18 +79,20 @@ static void role_a(unsigned int rounds)
 
 static void role_b(domid_t peer, unsigned int rounds)
 {
+    /* The peer is built like us: its first port is the one we would get. */
+    evtchn_port_t rp = first_port();
     long lp;
     unsigned int i;
 
     /* The peer may not have allocated its port yet. */
-    while ( (lp = evtchn_bind_interdomain(peer, 1)) == -XEN_EINVAL || lp == -3 /* ESRCH */ )
+    while ( (lp = evtchn_bind_interdomain(peer, rp)) == -XEN_EINVAL || lp == -3 /* ESRCH */ )
     {
         if ( pvclock_now() > deadline )
-            fail("bind_interdomain(%u, 1) still %ld at the deadline", peer, lp);
+            fail("bind_interdomain(%u, %u) still %ld at the deadline", peer, rp, lp);
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
     }
     if ( lp <= 0 )
-        fail("bind_interdomain(%u, 1) returned %ld", peer, lp);
+        fail("bind_interdomain(%u, %u) returned %ld", peer, rp, lp);
     /* The new port starts pending: its event comes first. */
     wait_for(&evtchn_count[lp], 1, "the bind's own event");
     if ( evtchn_send(lp) != 0 )                                     /* hello */
@@ -101,9 +115,9 @@ void test_main(const struct hvm_start_info *si)
     cmdline_get("role", role, sizeof(role));
     if ( !peer || (role[0] != 'a' && role[0] != 'b') || !rounds )
         fail("needs peer=<domid> role=a|b rounds=N>0 on its command line");
-    /* First port of a fresh domain: 1 (port 0 is reserved). */
-    if ( role[0] == 'a' && evtchn_alloc_unbound(peer) != 1 )
-        fail("the first alloc_unbound did not give port 1");
+    /* A's first own port: the lowest free one (port 0 is reserved, the console may hold 1). */
+    if ( role[0] == 'a' && evtchn_alloc_unbound(peer) != first_port() )
+        fail("the first alloc_unbound did not give port %u", first_port());
     events_init();
     deadline = pvclock_now() + WATCHDOG_NS;
     if ( set_singleshot(deadline, 0) != 0 )

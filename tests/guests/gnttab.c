@@ -37,7 +37,7 @@ DEFINE_TEST("gnttab");
 #define MAP_GFN         0x90000UL       /* B's mappings: MAP_GFN + n */
 #define NO_SUCH_DOMAIN  77
 
-#define PORT            1               /* A's first port, for B */
+static evtchn_port_t ab_port;           /* A's first port, for B (first_free_port()) */
 
 static uint8_t page_p[PAGE] __attribute__((aligned(PAGE)));    /* ref 8, read-write */
 static uint8_t page_q[PAGE] __attribute__((aligned(PAGE)));    /* ref 9, read-only */
@@ -197,9 +197,9 @@ static void role_a(void)
     grant(13, peer, page_p, GTF_invalid);
     grant(700, peer, page_s, GTF_permit_access);
 
-    wait_count(&evtchn_count[PORT], 1, 60000, "B's hello");
-    EXPECT(evtchn_send(PORT), 0);                                   /* ready */
-    wait_count(&evtchn_count[PORT], 2, 60000, "B's mappings");
+    wait_count(&evtchn_count[ab_port], 1, 60000, "B's hello");
+    EXPECT(evtchn_send(ab_port), 0);                                   /* ready */
+    wait_count(&evtchn_count[ab_port], 2, 60000, "B's mappings");
 
     /* In use while mapped: reading always, writing for writable mappings only. */
     CHECK_EQ(gt[8].flags, rw);
@@ -208,8 +208,8 @@ static void role_a(void)
     CHECK_EQ(gt[11].flags, rw);
     CHECK_EQ(gt[10].flags, GTF_permit_access);
     CHECK_EQ(gt[12].flags, GTF_permit_access);
-    EXPECT(evtchn_send(PORT), 0);                                   /* checked */
-    wait_count(&evtchn_count[PORT], 3, 60000, "B's unmaps and copies");
+    EXPECT(evtchn_send(ab_port), 0);                                   /* checked */
+    wait_count(&evtchn_count[ab_port], 3, 60000, "B's unmaps and copies");
 
     /* B wrote through its mapping and copied into C; only ref 11 is still in use. */
     check_fill(page_p, 0x51, "page P after B's writes");
@@ -366,14 +366,14 @@ static void role_b(void)
     uint64_t own = (uintptr_t)page_local / PAGE;
     long lp;
 
-    while ( (lp = evtchn_bind_interdomain(peer, PORT)) == -XEN_EINVAL || lp == -3 )
+    while ( (lp = evtchn_bind_interdomain(peer, ab_port)) == -XEN_EINVAL || lp == -3 )
     {
         if ( pvclock_now() > give_up )
-            fail("bind_interdomain(%u, %u) still %ld after 60 s", peer, PORT, lp);
+            fail("bind_interdomain(%u, %u) still %ld after 60 s", peer, ab_port, lp);
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
     }
     if ( lp <= 0 )
-        fail("bind_interdomain(%u, %u) returned %ld", peer, PORT, lp);
+        fail("bind_interdomain(%u, %u) returned %ld", peer, ab_port, lp);
     wait_count(&evtchn_count[lp], 1, 5000, "the bind's own event");
     EXPECT(evtchn_send(lp), 0);                                     /* hello */
     wait_count(&evtchn_count[lp], 2, 60000, "A's grants");
@@ -435,13 +435,14 @@ void test_main(const struct hvm_start_info *si)
     if ( !peer || (role[0] != 'a' && role[0] != 'b') )
         fail("needs peer=<domid> role=a|b on the command line");
     set_test_name(role[0] == 'a' ? "gnttab-granter" : "gnttab-grantee");
+    ab_port = first_free_port();
     if ( role[0] == 'a' )
     {
-        /* First port of a fresh domain: 1 (0 is reserved). */
+        /* A's first own port: the lowest free one, after the console port. */
         long p = evtchn_alloc_unbound(peer);
 
-        if ( p != PORT )
-            fail("first alloc_unbound returned %ld, expected port %d", p, PORT);
+        if ( p != ab_port )
+            fail("first alloc_unbound returned %ld, expected port %d", p, ab_port);
     }
     events_init();
     if ( role[0] == 'a' )

@@ -73,7 +73,15 @@ void test_main(const struct hvm_start_info *si)
     EXPECT(get_param(HVM_PARAM_CALLBACK_IRQ, &val), 0);
     CHECK_EQ(val, (2ULL << 56) | 0xf3);
     EXPECT(set_param(HVM_PARAM_STORE_PFN, 0x1234), -XEN_EPERM);
+    EXPECT(set_param(HVM_PARAM_CONSOLE_PFN, 0x1234), -XEN_EPERM);
+    /* The builder's console (see console_ring) and no xenstore. */
+    EXPECT(get_param(HVM_PARAM_CONSOLE_PFN, &val), 0);
+    CHECK_EQ(val, 0xfefff);
     EXPECT(get_param(HVM_PARAM_CONSOLE_EVTCHN, &val), 0);
+    CHECK(val != 0);
+    EXPECT(get_param(HVM_PARAM_STORE_PFN, &val), 0);
+    CHECK_EQ(val, 0);
+    EXPECT(get_param(HVM_PARAM_STORE_EVTCHN, &val), 0);
     CHECK_EQ(val, 0);
     EXPECT(get_param(HVM_NR_PARAMS, &val), -XEN_EINVAL);
     EXPECT(set_param(1000, 0), -XEN_EINVAL);

@@ -146,6 +146,27 @@ TEST(masked_port_is_pending_but_unlinked_until_unmask)
     CHECK(got[0] == 6);
 }
 
+TEST(unmask_of_pending_port_clears_masked_itself)
+{
+    evtchn_port_t got[8];
+
+    /* As Linux does: a pending port keeps MASKED, and the hypercall clears it. */
+    reset();
+    words[9] = M;
+    CHECK(!raise(9, 7));
+    CHECK(words[9] == (P | M));
+    CHECK(evtchn_fifo_unmask(&env, &cb, &q[7], 7, 7, 9));
+    CHECK(!(words[9] & M));
+    REQUIRE(drain(7, got, 8) == 1);
+    CHECK(got[0] == 9);
+    /* Not pending: just unmasked, nothing linked. */
+    reset();
+    words[10] = M;
+    CHECK(!evtchn_fifo_unmask(&env, &cb, &q[7], 7, 7, 10));
+    CHECK(words[10] == 0);
+    CHECK(cb.ready == 0);
+}
+
 TEST(tail_already_consumed_means_new_head)
 {
     evtchn_port_t got[8];

@@ -13,6 +13,7 @@
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
 #include <public/hvm/params.h>
+#include <public/io/console.h>
 #include <public/arch-x86/cpuid.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -214,6 +215,19 @@ TEST(hvm_params)
     CHECK(HVM_PARAM_CALLBACK_TYPE_VECTOR == 2);
     CHECK((via & HVM_PARAM_CALLBACK_IRQ_TYPE_MASK) == 0x0200000000000000ULL);
     CHECK(HVM_NR_PARAMS == 39);
+}
+
+TEST(console_ring_layout)
+{
+    CHECK(sizeof(struct xencons_interface) == 3088);
+    CHECK(offsetof(struct xencons_interface, in) == 0);
+    CHECK(offsetof(struct xencons_interface, out) == 1024);
+    CHECK(offsetof(struct xencons_interface, in_cons) == 3072);
+    CHECK(offsetof(struct xencons_interface, in_prod) == 3076);
+    CHECK(offsetof(struct xencons_interface, out_cons) == 3080);
+    CHECK(offsetof(struct xencons_interface, out_prod) == 3084);
+    CHECK(sizeof(XENCONS_RING_IDX) == 4);
+    CHECK(XENCONS_MASK(2049u, XENCONS_OUT_SIZE) == 1 && XENCONS_MASK(1025u, XENCONS_IN_SIZE) == 1);
 }
 
 TEST(cpuid_leaves)

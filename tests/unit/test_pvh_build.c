@@ -162,7 +162,12 @@ static struct hvm_start_info check_start_info(const struct pvh_layout *l, const 
     CHECK(mm[1].type == XEN_HVM_MEMMAP_TYPE_RESERVED);
     CHECK(mm[2].addr == 0x100000 && mm[2].size == RAM_BYTES - 0x100000);
     CHECK(mm[2].type == XEN_HVM_MEMMAP_TYPE_RAM);
-    CHECK(mm[0].reserved == 0 && mm[1].reserved == 0 && mm[2].reserved == 0);
+    /* Xen's special pages (the console ring is page 7), reserved, above all RAM. */
+    CHECK(mm[3].addr == 0xfeff8000 && mm[3].size == 0x8000);
+    CHECK(mm[3].type == XEN_HVM_MEMMAP_TYPE_RESERVED);
+    CHECK(PVH_CONSOLE_GFN == 0xfefff);
+    CHECK(mm[0].reserved == 0 && mm[1].reserved == 0 && mm[2].reserved == 0 &&
+          mm[3].reserved == 0);
     /* Linux reads the start info, module list and map through its first-GiB mapping. */
     CHECK(page + PAGE_SIZE <= (1ULL << 30));
     return si;
@@ -459,6 +464,8 @@ TEST(acpi_tables_placed_and_typed)
           mm[2].type == XEN_HVM_MEMMAP_TYPE_ACPI);
     CHECK(mm[3].addr == 0x100000 && mm[3].size == RAM_BYTES - 0x100000 &&
           mm[3].type == XEN_HVM_MEMMAP_TYPE_RAM);
+    CHECK(mm[4].addr == 0xfeff8000 && mm[4].size == 0x8000 &&
+          mm[4].type == XEN_HVM_MEMMAP_TYPE_RESERVED);
     CHECK(strcmp((const char *)mem.ram + si.cmdline_paddr, "acpi") == 0);
     /* The layout returns the same map (for XENMEM_memory_map). */
     CHECK(l.memmap_entries == PVH_MEMMAP_ENTRIES_ACPI);

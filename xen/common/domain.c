@@ -161,6 +161,8 @@ void domain_destroy(struct domain *d)
 
     if ( !d )
         return;
+    /* The console first: its last output is logged, and its port is raised no more. */
+    console_domain_destroy(d);
     /* Timers first (they raise events), then every port, while the vCPUs still exist. */
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )

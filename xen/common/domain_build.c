@@ -166,6 +166,15 @@ static struct domain *build_one(const struct boot_info *bi, const struct boot_do
                                                  l.memmap[i].type };
     d->nr_memmap = i;
 
+    /* The PV console (hvc0): ring page and port, before the guest can ask for them. */
+    rc = console_domain_init(d);
+    if ( rc )
+    {
+        printk(XENLOG_ERR "Boot domain %s: cannot set up its console (%d), skipped\n",
+               cfg->name, rc);
+        goto fail;
+    }
+
     pvh_start_state(&s, &l);
     hvm_funcs->vcpu_set_start(d->vcpu[0], &s);
     printk("Domain %u (%s): %lu MiB, %u vCPU(s), kernel [%#lx-%#lx), entry %#x, start info %#x\n",

@@ -220,6 +220,7 @@ static void port_init(struct evtchn *c, uint8_t state, uint32_t vcpu)
     c->remote_dom = NULL;
     c->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
     c->carried_pending = false;
+    c->hv_send = NULL;
 }
 
 /* Close @port of @d: the peer of an interdomain port becomes unbound.  Under the lock. */
@@ -409,6 +410,7 @@ static long evtchn_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
 
 static long evtchn_send(struct domain *d, evtchn_port_t port)
 {
+    evtchn_hv_send_t hv_send = NULL;
     struct evtchn *c;
     long rc = 0;
 
@@ -428,13 +430,18 @@ static long evtchn_send(struct domain *d, evtchn_port_t port)
         evtchn_raise(d, port);
         break;
     case ECS_UNBOUND:
-        break;              /* nobody listens yet: dropped silently, as in Xen */
+        /* Nobody listens yet: dropped silently, as in Xen; unless the hypervisor is the peer. */
+        hv_send = c->hv_send;
+        break;
     default:
         rc = -EINVAL;       /* free, reserved, VIRQ: only the hypervisor raises those */
         break;
     }
  out:
     spin_unlock(&evtchn_lock);
+    /* Unlocked: the backend takes its own locks and raises events back. */
+    if ( hv_send )
+        hv_send(d, port);
     return rc;
 }
 
@@ -730,6 +737,34 @@ bool evtchn_poll_ports_pending(struct vcpu *v)
         any = port_pending(v->domain, v->events.poll_ports[i]);
     spin_unlock(&evtchn_lock);
     return any;
+}
+
+/* ---- hypervisor-backed ports ------------------------------------------------ */
+
+long evtchn_alloc_hv_port(struct domain *d, evtchn_hv_send_t on_send)
+{
+    long port;
+
+    spin_lock(&evtchn_lock);
+    port = get_free_port(d);
+    if ( port >= 0 )
+    {
+        port_init(chn(d, port), ECS_UNBOUND, 0);
+        chn(d, port)->remote_domid = 0;     /* what the guest's EVTCHNOP_status shows */
+        chn(d, port)->hv_send = on_send;
+    }
+    spin_unlock(&evtchn_lock);
+    return port;
+}
+
+void evtchn_notify_hv_port(struct domain *d, evtchn_port_t port, evtchn_hv_send_t on_send)
+{
+    spin_lock(&evtchn_lock);
+    /* The guest may have closed it, and even reused the number for something else. */
+    if ( !d->is_dying && port_valid(d, port) && chn(d, port)->state == ECS_UNBOUND &&
+         chn(d, port)->hv_send == on_send )
+        evtchn_raise(d, port);
+    spin_unlock(&evtchn_lock);
 }
 
 /* ---- vcpu_info switch (shared_info.c) ------------------------------------- */

@@ -95,6 +95,17 @@ bool evtchn_fifo_unmask(const struct fifo_env *env, struct evtchn_fifo_control_b
                         struct fifo_queue *q, uint16_t qid, unsigned int prio,
                         evtchn_port_t port)
 {
+    event_word_t *w = env->word(env->ctx, port);
+
+    if ( !w )
+        return false;
+    /*
+     * Clearing MASKED is the hypervisor's part: a guest clears it itself
+     * only on a port that is not pending, and for a pending one leaves it
+     * set and makes this call (Linux does exactly that), so that linking
+     * and unmasking happen as one step here.
+     */
+    __atomic_fetch_and(w, ~W_MASKED, __ATOMIC_SEQ_CST);
     return fifo_link(env, cb, q, qid, prio, port);
 }
 

@@ -1,31 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * console_io: a guest's writes go to the hypervisor console as lines
- * prefixed "(dN) ", the way Xen shows guest output.  Unlike Xen, domUs
- * may use it (it is the best early debug channel a PVH guest has).
+ * Guest output as hypervisor log lines prefixed "(dN) ", the way Xen
+ * shows guest output: the line assembly that both output paths share
+ * (console_io here, the PV console ring in console_backend.c; each has
+ * its own line buffer so their partial lines never mix), and the
+ * console_io hypercall.  Unlike Xen, domUs may use console_io (it is the
+ * best early debug channel a PVH guest has).
  */
 #include <keel/lib.h>
 #include <keel/errno.h>
 #include <keel/domain.h>
 #include <keel/guest_access.h>
+#include <keel/guest_console.h>
 #include <keel/hypercall.h>
 #include <public/xen.h>
 
 /* At most this much per call: there are no hypercall continuations yet. */
 #define CONSOLE_WRITE_MAX   (64 * 1024)
 
-static void flush_line(struct domain *d)
+/* Log the line assembled so far.  Under d->lock. */
+static void flush_line(struct domain *d, struct guest_line *l)
 {
-    d->console_buf[d->console_len] = '\0';
-    printk("(d%u) %s\n", d->domain_id, d->console_buf);
-    d->console_len = 0;
+    l->buf[l->len] = '\0';
+    printk("(d%u) %s\n", d->domain_id, l->buf);
+    l->len = 0;
 }
 
-static void put_char(struct domain *d, char c)
+static void put_char(struct domain *d, struct guest_line *l, char c)
 {
     if ( c == '\n' )
     {
-        flush_line(d);
+        flush_line(d, l);
         return;
     }
     if ( c == '\r' )
@@ -33,9 +38,25 @@ static void put_char(struct domain *d, char c)
     /* Control bytes would garble the serial line: show them as '?'. */
     if ( (c < 0x20 && c != '\t') || c == 0x7f )
         c = '?';
-    d->console_buf[d->console_len++] = c;
-    if ( d->console_len == sizeof(d->console_buf) - 1 )
-        flush_line(d);
+    l->buf[l->len++] = c;
+    if ( l->len == sizeof(l->buf) - 1 )
+        flush_line(d, l);
+}
+
+void guest_line_write(struct domain *d, struct guest_line *l, const char *s, size_t n)
+{
+    spin_lock(&d->lock);
+    for ( ; n; n--, s++ )
+        put_char(d, l, *s);
+    spin_unlock(&d->lock);
+}
+
+void guest_line_flush(struct domain *d, struct guest_line *l)
+{
+    spin_lock(&d->lock);
+    if ( l->len )
+        flush_line(d, l);
+    spin_unlock(&d->lock);
 }
 
 static long console_write(struct vcpu *v, unsigned long buffer, unsigned long count)
@@ -46,14 +67,11 @@ static long console_write(struct vcpu *v, unsigned long buffer, unsigned long co
     count = MIN(count, (unsigned long)CONSOLE_WRITE_MAX);
     while ( count )
     {
-        size_t n = MIN(count, sizeof(chunk)), i;
+        size_t n = MIN(count, sizeof(chunk));
 
         if ( copy_from_guest_virt(v, chunk, buffer, n) )
             return -EFAULT;
-        spin_lock(&d->lock);
-        for ( i = 0; i < n; i++ )
-            put_char(d, chunk[i]);
-        spin_unlock(&d->lock);
+        guest_line_write(d, &d->console_io_line, chunk, n);
         buffer += n;
         count -= n;
     }

@@ -31,6 +31,7 @@ _Static_assert(offsetof(struct start_info_block, mod) == SI_MODLIST_OFF, "modlis
 _Static_assert(offsetof(struct start_info_block, memmap) == SI_MEMMAP_OFF, "memmap offset");
 _Static_assert(sizeof(struct start_info_block) == SI_CMDLINE_OFF, "cmdline offset");
 _Static_assert(SI_CMDLINE_OFF + PVH_MAX_CMDLINE + 1 <= PAGE_SIZE, "start info fits a page");
+_Static_assert(PVH_MAX_RAM <= PVH_SPECIAL_START, "RAM ends below the special pages");
 
 /* Is [start, start + len) inside guest RAM as the memory map describes it? */
 static bool in_guest_ram(uint64_t start, uint64_t len, uint64_t ram_bytes)
@@ -114,6 +115,10 @@ static void fill_start_info(struct start_info_block *b, uint64_t si_pa, bool hav
                                                           XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
     b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_HOLE_END, ram_bytes - PVH_HOLE_END,
                                                       XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    /* Above all RAM (PVH_MAX_RAM is below it), so the map stays sorted. */
+    b->memmap[n++] = (struct hvm_memmap_table_entry){ PVH_SPECIAL_START,
+                                                      PVH_SPECIAL_END - PVH_SPECIAL_START,
+                                                      XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
     b->si.memmap_entries = n;
 }
 

@@ -141,6 +141,11 @@ void console_init(void)
     }
 }
 
+int console_getc(void)
+{
+    return serial_ready ? ns16550_getc() : -1;
+}
+
 void console_force_unlock(void)
 {
     spin_lock_init(&console_lock);

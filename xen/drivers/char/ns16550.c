@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Polled 16550 UART: the hypervisor's serial console. */
+/*
+ * Polled 16550 UART: the hypervisor's serial console.  Received bytes are
+ * polled too (ns16550_getc(), from the console backend's timer): no UART
+ * interrupt is routed.
+ */
 #include <keel/lib.h>
 #include <keel/serial.h>
 #include <asm/io.h>
@@ -66,7 +70,13 @@ void ns16550_putc(char ch)
 
 int ns16550_getc(void)
 {
-    if ( !uart_base || !(inb(uart_base + UART_LSR) & LSR_DR) )
+    uint8_t lsr;
+
+    if ( !uart_base )
+        return -1;
+    lsr = inb(uart_base + UART_LSR);
+    /* All ones: no UART at this port (an empty bus), not a byte waiting forever. */
+    if ( lsr == 0xff || !(lsr & LSR_DR) )
         return -1;
     return inb(uart_base + UART_RBR);
 }

@@ -8,6 +8,8 @@
 void console_init(void);
 /* Write raw bytes to every console output (no prefix, no ring). */
 void console_write_raw(const char *s, size_t len);
+/* A byte received on the serial console, or -1 if none is waiting (polled). */
+int console_getc(void);
 /* Panic path: break any console lock so the last words get out. */
 void console_force_unlock(void);
 

@@ -11,6 +11,7 @@
 #include <keel/event.h>
 #include <keel/page_alloc.h>
 #include <public/memory.h>
+#include <keel/guest_console.h>
 
 typedef uint16_t domid_t;
 #define MAX_BOOT_DOMAINS    16
@@ -73,8 +74,8 @@ struct domain {
     unsigned int vcpus_on_cpu;      /* vCPUs the scheduler still holds (sched/core.c) */
     struct sched_dom sched;         /* weight, cap and cap budget (keel/sched.h) */
 
-    char console_buf[160];          /* console_io line being assembled */
-    unsigned int console_len;
+    struct guest_line console_io_line;  /* console_io output being assembled */
+    struct console_ring *console;   /* PV console ring backend, NULL if none */
 
     struct hvm_domain hvm;          /* hypercall page, vendor data */
     struct domain_events events;    /* shared_info, event channels (keel/event.h) */

@@ -47,6 +47,13 @@
 struct domain;
 struct vcpu;
 
+/*
+ * A hypervisor-backed port is an unbound port (remote domain 0) whose far
+ * end is the hypervisor itself, e.g. the console backend's: the guest's
+ * EVTCHNOP_send on it calls this function (outside the event lock).
+ */
+typedef void (*evtchn_hv_send_t)(struct domain *d, evtchn_port_t port);
+
 struct evtchn {
     uint8_t state;                  /* ECS_* */
     uint8_t priority;               /* FIFO queue (0 highest) */
@@ -57,6 +64,7 @@ struct evtchn {
     struct domain *remote_dom;      /* ECS_INTERDOMAIN: valid under evtchn_lock */
     uint16_t fifo_lastq;            /* FIFO: queue it was last linked on, + 1 (0 = none) */
     bool carried_pending;           /* pending under 2-level when FIFO took over, no word yet */
+    evtchn_hv_send_t hv_send;       /* ECS_UNBOUND, hypervisor-backed: called on send */
 };
 
 /* FIFO: the hypervisor's side of one of a vCPU's queues. */
@@ -139,7 +147,7 @@ struct fifo_env {
 bool evtchn_fifo_raise(const struct fifo_env *env, struct evtchn_fifo_control_block *cb,
                        struct fifo_queue *q, uint16_t qid, unsigned int prio,
                        evtchn_port_t port);
-/* FIFO EVTCHNOP_unmask: a pending, unmasked, unlinked port is linked as if raised. */
+/* FIFO EVTCHNOP_unmask: clear MASKED; a pending, unlinked port is then linked as if raised. */
 bool evtchn_fifo_unmask(const struct fifo_env *env, struct evtchn_fifo_control_block *cb,
                         struct fifo_queue *q, uint16_t qid, unsigned int prio,
                         evtchn_port_t port);
@@ -164,6 +172,15 @@ void vcpu_events_destroy(struct vcpu *v);
 /* event_channel.c: ports of a new domain (port 0 reserved) / all closed and freed. */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
+/*
+ * A new hypervisor-backed port of @d (lowest free, as any allocation):
+ * unbound with remote domain 0, and @on_send called when the guest sends
+ * on it.  The port number or -errno.  The guest may close it like any
+ * port; it is then an ordinary free port.
+ */
+long evtchn_alloc_hv_port(struct domain *d, evtchn_hv_send_t on_send);
+/* Raise @port of @d for the hypervisor end, if it still is the port @on_send backs. */
+void evtchn_notify_hv_port(struct domain *d, evtchn_port_t port, evtchn_hv_send_t on_send);
 /* Move @v's vcpu_info to @vi (copying it, everything marked pending). */
 int evtchn_set_vcpu_info(struct vcpu *v, struct vcpu_info *vi);
 /* SCHEDOP_poll: block unless a port or an upcall is pending; true if asleep. */

@@ -16,8 +16,8 @@ struct guest_mem_ops {
     int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
 };
 
-#define PVH_MEMMAP_ENTRIES  3
-#define PVH_MEMMAP_ENTRIES_ACPI 4
+#define PVH_MEMMAP_ENTRIES  4
+#define PVH_MEMMAP_ENTRIES_ACPI 5
 
 struct pvh_layout {                 /* result */
     uint32_t entry;                 /* PHYS32_ENTRY */
@@ -35,6 +35,10 @@ struct pvh_layout {                 /* result */
  *   [0xa0000, 0x100000)       reserved (legacy VGA/ROM hole; still backed
  *                             by zeroed RAM so BIOS-area scans read zeros)
  *   [0x100000, ram_bytes)     RAM
+ *   [0xfeff8000, 0xff000000)  reserved: the eight "special pages" of Xen's
+ *                             HVM layout (GFN 0xfeff8 + i); Keel puts the
+ *                             console ring at page 7 (0xfefff) and leaves
+ *                             the others (xenstore at page 4) empty
  *
  * With ACPI tables (pvh_build_acpi()) the top of the hole holds them:
  *
@@ -60,6 +64,9 @@ struct pvh_layout {                 /* result */
 #define PVH_MAX_CMDLINE     2047        /* Linux's COMMAND_LINE_SIZE - 1 */
 #define PVH_ACPI_START      0xe0000ULL
 #define PVH_ACPI_MAX        (PVH_HOLE_END - PVH_ACPI_START)
+#define PVH_SPECIAL_START   0xfeff8000ULL
+#define PVH_SPECIAL_END     0xff000000ULL
+#define PVH_CONSOLE_GFN     ((PVH_SPECIAL_START >> 12) + 7)
 
 /* ACPI tables built for PVH_ACPI_START (keel/acpi_build.h). */
 struct pvh_acpi {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvm_op: HVM parameters (the event callback, and the console and
- * xenstore pages and ports that the domain builder will fill in).  A guest
- * may set only HVM_PARAM_CALLBACK_IRQ itself; the others are the
- * toolstack's (hvm_param_set() for the builder) and read-only to it.
+ * xenstore pages and ports).  A guest may set only HVM_PARAM_CALLBACK_IRQ
+ * itself; the others are the toolstack's (hvm_param_set() for the
+ * builder) and read-only to it.  The builder fills in CONSOLE_PFN and
+ * CONSOLE_EVTCHN (console_backend.c); STORE_PFN/STORE_EVTCHN stay 0, as
+ * there is no xenstore, which tells Linux to leave xenbus alone.
  */
 #include <keel/lib.h>
 #include <keel/errno.h>
