@@ -60,6 +60,7 @@ struct console_ring {
     evtchn_port_t port;
     struct guest_line line;             /* output being assembled */
     bool raise;                         /* input delivered this poll: raise the port */
+    s_time_t last_out, last_in;         /* when output was last taken, input last given */
     bool warned_out, warned_in;         /* bad indices reported (once each) */
     unsigned long input_dropped;        /* bytes that did not fit in[] */
     struct console_ring *next;          /* by domid */
@@ -142,7 +143,10 @@ static bool drain_output(struct console_ring *c)
         return true;
     }
     if ( n )
+    {
         guest_line_write(c->d, &c->line, buf, n);
+        c->last_out = NOW();
+    }
     return n > 0;
 }
 
@@ -164,7 +168,10 @@ static void deliver_input(const char *s, unsigned int n)
     }
     c->input_dropped += n - put;
     if ( put )
+    {
         c->raise = true;
+        c->last_in = NOW();
+    }
 }
 
 static void poll_input(void)
@@ -187,6 +194,25 @@ static void poll_input(void)
     }
 }
 
+/*
+ * The focused domain's unfinished line has been left alone long enough
+ * to be a prompt or the echo of what someone types: show it before its
+ * newline.  Right away (one quiet poll) while input is coming in; else
+ * after PROMPT_IDLE, so lines a guest writes in pieces stay whole lines.
+ */
+#define PROMPT_IDLE         MILLISECS(250)
+#define TYPING_RECENT       SECONDS(2)
+static bool prompt_waiting(const struct console_ring *c)
+{
+    s_time_t now = NOW(), quiet = now - c->last_out;
+
+    if ( c->line.len <= c->line.shown )
+        return false;
+    if ( c->last_in && now - c->last_in < TYPING_RECENT )
+        return quiet >= CONSOLE_POLL_PERIOD;
+    return quiet >= PROMPT_IDLE;
+}
+
 static void console_poll(void *unused)
 {
     struct console_ring *c;
@@ -205,6 +231,8 @@ static void console_poll(void *unused)
         if ( drain_output(c) || c->raise )
             notify(c);
         c->raise = false;
+        if ( c->d->domain_id == input_focus && prompt_waiting(c) )
+            guest_line_show(c->d, &c->line);
     }
     if ( consoles )
         set_timer(&poll_timer, NOW() + CONSOLE_POLL_PERIOD);

@@ -12,6 +12,7 @@
 #include <keel/domain.h>
 #include <keel/guest_access.h>
 #include <keel/guest_console.h>
+#include <keel/console.h>
 #include <keel/hypercall.h>
 #include <public/xen.h>
 
@@ -22,8 +23,28 @@
 static void flush_line(struct domain *d, struct guest_line *l)
 {
     l->buf[l->len] = '\0';
-    printk("(d%u) %s\n", d->domain_id, l->buf);
-    l->len = 0;
+    /* Shown in part already: end that line, or, if it was broken, log it whole. */
+    if ( !l->shown ||
+         !console_partial_continue(l->shown_gen, l->buf + l->shown, l->len - l->shown, true) )
+        printk("(d%u) %s\n", d->domain_id, l->buf);
+    l->len = l->shown = 0;
+}
+
+void guest_line_show(struct domain *d, struct guest_line *l)
+{
+    char text[GUEST_LINE_MAX + 16];
+    int n;
+
+    spin_lock(&d->lock);
+    if ( l->len > l->shown &&
+         (!l->shown ||
+          !console_partial_continue(l->shown_gen, l->buf + l->shown, l->len - l->shown, false)) )
+    {
+        n = scnprintf(text, sizeof(text), "(d%u) %.*s", d->domain_id, (int)l->len, l->buf);
+        l->shown_gen = console_partial_begin(text, n);
+    }
+    l->shown = l->len;
+    spin_unlock(&d->lock);
 }
 
 static void put_char(struct domain *d, struct guest_line *l, char c)
@@ -35,8 +56,12 @@ static void put_char(struct domain *d, struct guest_line *l, char c)
     }
     if ( c == '\r' )
         return;
-    /* Control bytes would garble the serial line: show them as '?'. */
-    if ( (c < 0x20 && c != '\t') || c == 0x7f )
+    /*
+     * Control bytes would garble the serial line: show them as '?', except
+     * what a shell's line editing needs on a terminal (backspace, and ESC
+     * for cursor movement and its cursor-position query).
+     */
+    if ( (c < 0x20 && c != '\t' && c != '\b' && c != 0x1b) || c == 0x7f )
         c = '?';
     l->buf[l->len++] = c;
     if ( l->len == sizeof(l->buf) - 1 )

@@ -152,11 +152,88 @@ void console_force_unlock(void)
 }
 
 static bool at_line_start = true;
+/*
+ * A guest's unfinished line (an interactive prompt, typed characters
+ * echoed back) may end the log for a while: console_partial_begin().
+ * Any other output first ends that line, so nothing is appended to it;
+ * partial_gen tells the guest's side whether it may still continue it.
+ */
+static bool partial_open;
+static unsigned long partial_gen;
+
+/* The "(XEN) [time] " that starts each line.  Under console_lock. */
+static void put_line_prefix(bool show)
+{
+    char prefix[40];
+    s_time_t t = console_clock ? console_clock() : 0;
+    int plen = scnprintf(prefix, sizeof(prefix), "(XEN) [%5lu.%06lu] ",
+                         (unsigned long)(t / 1000000000),
+                         (unsigned long)(t % 1000000000) / 1000);
+
+    conring_put(prefix, plen);
+    if ( show )
+        console_write_raw(prefix, plen);
+}
+
+/* Under console_lock: end a guest's open partial line before other output. */
+static void close_partial(void)
+{
+    if ( !partial_open )
+        return;
+    conring_put("\n", 1);
+    console_write_raw("\n", 1);
+    at_line_start = true;
+    partial_open = false;
+}
+
+unsigned long console_partial_begin(const char *s, size_t n)
+{
+    unsigned long flags, gen;
+
+    spin_lock_irqsave(&console_lock, flags);
+    close_partial();
+    if ( !at_line_start )
+    {
+        conring_put("\n", 1);
+        console_write_raw("\n", 1);
+    }
+    put_line_prefix(true);
+    conring_put(s, n);
+    console_write_raw(s, n);
+    at_line_start = false;
+    partial_open = true;
+    gen = ++partial_gen ? partial_gen : ++partial_gen;     /* never 0 */
+    spin_unlock_irqrestore(&console_lock, flags);
+    return gen;
+}
+
+bool console_partial_continue(unsigned long gen, const char *s, size_t n, bool end)
+{
+    unsigned long flags;
+    bool ok;
+
+    spin_lock_irqsave(&console_lock, flags);
+    ok = partial_open && gen == partial_gen;
+    if ( ok )
+    {
+        conring_put(s, n);
+        console_write_raw(s, n);
+        if ( end )
+        {
+            conring_put("\n", 1);
+            console_write_raw("\n", 1);
+            at_line_start = true;
+            partial_open = false;
+        }
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+    return ok;
+}
 
 void vprintk(const char *fmt, va_list ap)
 {
-    char buf[512], prefix[40];
-    int level = LOGLVL_INFO, plen = 0;
+    char buf[512];
+    int level = LOGLVL_INFO;
     unsigned long flags;
     size_t len;
     const char *p, *q;
@@ -169,6 +246,7 @@ void vprintk(const char *fmt, va_list ap)
     len = vscnprintf(buf, sizeof(buf), fmt, ap);
 
     spin_lock_irqsave(&console_lock, flags);
+    close_partial();
     for ( p = buf; p < buf + len; p = q )
     {
         q = p;
@@ -178,16 +256,7 @@ void vprintk(const char *fmt, va_list ap)
             q++;                            /* include the newline */
 
         if ( at_line_start )
-        {
-            s_time_t t = console_clock ? console_clock() : 0;
-
-            plen = scnprintf(prefix, sizeof(prefix), "(XEN) [%5lu.%06lu] ",
-                             (unsigned long)(t / 1000000000),
-                             (unsigned long)(t % 1000000000) / 1000);
-            conring_put(prefix, plen);
-            if ( level <= console_loglvl )
-                console_write_raw(prefix, plen);
-        }
+            put_line_prefix(level <= console_loglvl);
         conring_put(p, q - p);
         if ( level <= console_loglvl )
             console_write_raw(p, q - p);

@@ -12,6 +12,15 @@ void console_write_raw(const char *s, size_t len);
 int console_getc(void);
 /* Panic path: break any console lock so the last words get out. */
 void console_force_unlock(void);
+/*
+ * A guest's unfinished line, shown before its newline (a shell prompt):
+ * console_partial_begin() prints @s as a new log line without ending it
+ * and returns a generation; console_partial_continue() adds to that line
+ * (and ends it if @end) only if nothing else was printed since, else it
+ * returns false and the caller prints the whole line afresh.
+ */
+unsigned long console_partial_begin(const char *s, size_t n);
+bool console_partial_continue(unsigned long gen, const char *s, size_t n, bool end);
 
 /*
  * Copy up to @len bytes of the log ring starting at byte @offset of what

@@ -25,17 +25,26 @@ struct xencons_interface;
 struct guest_line {
     char buf[GUEST_LINE_MAX];
     unsigned int len;
+    unsigned int shown;             /* bytes of buf already shown (guest_line_show()) */
+    unsigned long shown_gen;        /* the console's partial line they are on */
 };
 
 #ifndef KEEL_HOST_TEST
 /*
  * Add @n bytes of @d's output to line @l: each complete line (and any
  * line reaching GUEST_LINE_MAX - 1 characters) is logged as "(dN) text";
- * CR is dropped and other control bytes are shown as '?'.  Takes d->lock.
+ * CR is dropped, tab, backspace and ESC kept, other control bytes shown
+ * as '?'.  Takes d->lock.
  */
 void guest_line_write(struct domain *d, struct guest_line *l, const char *s, size_t n);
 /* Log what is left of a partial line (the domain is going away). */
 void guest_line_flush(struct domain *d, struct guest_line *l);
+/*
+ * Show the partial line now, before its newline (a prompt someone is
+ * waiting at); the line still reaches the log whole: its rest continues
+ * it, or, if other output came between, it is logged again in full.
+ */
+void guest_line_show(struct domain *d, struct guest_line *l);
 #endif
 
 /* ---- ring arithmetic (console_ring.c) ------------------------------------ */
