@@ -6,7 +6,8 @@
  * Feature bits are kept by allow-list, so a bit a newer CPU adds stays
  * hidden until someone decides it is safe.  Hidden, and why:
  *   - SVM, VMX, SMX: no nested virtualisation;
- *   - x2APIC, TSC-deadline: there is no virtual local APIC yet;
+ *   - x2APIC, TSC-deadline: the virtual local APIC is xAPIC only, with no
+ *     TSC-deadline timer;
  *   - MONITOR/MWAIT: intercepted (#UD); TCG mishandles them anyway;
  *   - XSAVE and everything whose state only XSAVE manages (AVX, AVX2,
  *     AVX-512, FMA, F16C, PKU, MPX, AMX): Keel switches x87/SSE state
@@ -244,4 +245,37 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
         /* 3, 5, 6, 8-0xd: serial number, MONITOR, power, perf, topology, XSAVE: hidden. */
         break;
     }
+}
+
+/*
+ * CR4 and EFER bits a VCPUOP_initialise context may set: those whose
+ * feature this vCPU's CPUID offers (and that VM entry takes on either
+ * vendor without more set-up: no PCIDE, whose CR3 rules differ).
+ */
+#define CR4_BASE_VALID  (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) | \
+                         BIT(8) | BIT(9) | BIT(10))   /* VME PVI TSD DE PSE PAE PGE PCE OSFXSR OSXMMEXCPT */
+#define CR4_UMIP        BIT(11)
+#define CR4_FSGSBASE    BIT(16)
+#define CR4_SMEP        BIT(20)
+#define CR4_SMAP        BIT(21)
+
+void hvm_start_limits(struct vcpu *v, struct hvm_start_limits *lim)
+{
+    uint32_t a, b, c, d, b7, c7;
+
+    hvm_cpuid(v, 7, 0, &a, &b7, &c7, &d);
+    lim->cr4_valid = CR4_BASE_VALID;
+    if ( c7 & BIT(2) )
+        lim->cr4_valid |= CR4_UMIP;
+    if ( b7 & BIT(0) )
+        lim->cr4_valid |= CR4_FSGSBASE;
+    if ( b7 & BIT(7) )
+        lim->cr4_valid |= CR4_SMEP;
+    if ( b7 & BIT(20) )
+        lim->cr4_valid |= CR4_SMAP;
+    hvm_cpuid(v, 0x80000001, 0, &a, &b, &c, &d);
+    /* SCE and LME always (msr.c accepts them), NXE where the CPU has it. */
+    lim->efer_valid = EFER_SCE | EFER_LME | ((d & BIT(20)) ? EFER_NXE : 0);
+    hvm_cpuid(v, 0x80000008, 0, &a, &b, &c, &d);
+    lim->paddr_bits = (a & 0xff) ? (a & 0xff) : 36;
 }

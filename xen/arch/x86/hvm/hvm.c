@@ -116,3 +116,23 @@ int hvm_cpu_up(void)
         return 0;
     return hvm_funcs->cpu_up();
 }
+
+void hvm_vcpu_load_pending_start(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    struct hvm_vcpu_start s;
+    unsigned long flags;
+    bool pending;
+
+    /* Copied under the lock: a STARTUP IPI may be writing a newer one. */
+    spin_lock_irqsave(&d->lock, flags);
+    pending = v->hvm.start_pending;
+    if ( pending )
+    {
+        s = v->hvm.start;
+        v->hvm.start_pending = false;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if ( pending )
+        hvm_funcs->vcpu_set_start(v, &s);
+}
