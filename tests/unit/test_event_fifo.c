@@ -146,6 +146,25 @@ TEST(masked_port_is_pending_but_unlinked_until_unmask)
     CHECK(got[0] == 6);
 }
 
+/* Linux clears MASKED itself only while not pending; the unmask hypercall does it then. */
+TEST(unmask_clears_masked_of_a_pending_port)
+{
+    evtchn_port_t got[8];
+
+    reset();
+    words[9] = M;
+    CHECK(!raise(9, 3));
+    CHECK(words[9] == (P | M));
+    CHECK(evtchn_fifo_unmask(&env, &cb, &q[3], 3, 3, 9));
+    CHECK(!(words[9] & M));
+    REQUIRE(drain(3, got, 8) == 1);
+    CHECK(got[0] == 9);
+    /* Unmasking a port that is not pending only clears the bit. */
+    words[9] = M;
+    CHECK(!evtchn_fifo_unmask(&env, &cb, &q[3], 3, 3, 9));
+    CHECK(words[9] == 0);
+}
+
 TEST(tail_already_consumed_means_new_head)
 {
     evtchn_port_t got[8];
