@@ -245,6 +245,7 @@ static void svm_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     vmcb->int_state = 0;
     vmcb->exitintinfo = 0;
     vmcb->intercepts0 &= ~INTERCEPT_IRET;   /* no NMI handler is running */
+    vmcb->int_ctl &= ~(uint64_t)V_TPR_MASK;    /* CR8 (the TPR) is 0 after reset */
 
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.rax = st->rax;

@@ -444,6 +444,7 @@ static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
                                               : vmx_caps.entry;
     vmwrite(VM_ENTRY_CONTROLS, s->entry_controls);
     s->xcr0 = 1;
+    s->tpr = 0;
 
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.rax = st->rax;
