@@ -44,6 +44,7 @@ struct ap {
 static struct ap ap[SMP_MAX_VCPUS];
 static volatile unsigned int pongs[SMP_MAX_VCPUS];
 static volatile unsigned int bsp_nmis;
+static volatile unsigned int checked_in;               /* starts of all vCPUs */
 static volatile struct smp_tramp_record *tramp_rec;   /* the one the next start enters */
 static struct madt_cpu cpus[SMP_MAX_VCPUS];
 static unsigned int nr_cpus;
@@ -127,6 +128,7 @@ static void ap_main(unsigned int id)
     a->svr_at_start = apic_read(APIC_SVR);
     a->cmd = CMD_NONE;
     apic_enable();
+    atomic_inc(&checked_in);
     atomic_inc(&a->starts);
 
     for ( ;; )
@@ -298,6 +300,7 @@ void test_main(const struct hvm_start_info *si)
     /* One at a time, as Linux does. */
     for ( i = 1; i < nr_cpus; i++ )
         start(i, TRAMP_A, rec_a);
+    CHECK_EQ(checked_in, nr_cpus - 1);
 
     /* A STARTUP to a running vCPU changes nothing. */
     tramp_rec = rec_b;
@@ -357,5 +360,7 @@ void test_main(const struct hvm_start_info *si)
     WAIT_FOR(is_up(x) == 0, 5000, "vCPU %u still up after INIT", x);
     CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_up, x, NULL), -XEN_EINVAL);
     start(x, TRAMP_B, rec_b);
+    /* Every start counted once: the first ones, three restarts and this one. */
+    CHECK_EQ(checked_in, nr_cpus - 1 + 4);
     printf("down and up again: HLT with interrupts off, INIT, VCPUOP_down\n");
 }

@@ -15,6 +15,8 @@
  *   - performance counters, debug store, thermal and power management,
  *     machine check: no virtual PMU/MCA, and the MSRs would #GP;
  *   - RDTSCP/RDPID: TSC_AUX is not managed per vCPU;
+ *   - INVPCID where the vendor code cannot let the guest run it
+ *     (hvm_guest_invpcid; VT-x needs "enable INVPCID");
  *   - HTT and the core/thread topology: each vCPU is one package.
  *
  * Leaf numbers and layouts: Intel SDM vol. 2 CPUID, AMD APM vol. 3
@@ -209,7 +211,7 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
     case 7:
         if ( sub == 0 )
         {
-            *b = r.ebx & LEAF7_EBX_ALLOW;
+            *b = r.ebx & LEAF7_EBX_ALLOW & (hvm_guest_invpcid ? ~0u : ~BIT(10));
             *c = r.ecx & LEAF7_ECX_ALLOW;
         }
         break;

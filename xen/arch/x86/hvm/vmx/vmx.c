@@ -99,6 +99,7 @@ int vmx_detect(void)
 {
     struct vmx_caps *c = &vmx_caps;
     uint64_t fc, proc2_cap;
+    struct cpuid_regs leaf7;
     uint32_t want2;
     char missing[160];
     size_t n = 0;
@@ -179,7 +180,9 @@ int vmx_detect(void)
     c->invept_type = (c->ept_vpid & VMX_EPT_INVEPT_SINGLE) ? INVEPT_SINGLE_CONTEXT
                                                            : INVEPT_ALL_CONTEXT;
     c->ept_2mb = c->ept_vpid & VMX_EPT_2MB_PAGES;
-    want2 = 0;
+    /* INVPCID raises #UD in a guest unless enabled; the guest's CPUID offers it only then. */
+    cpuid_count(7, 0, &leaf7);
+    want2 = (leaf7.ebx & (1u << 10)) ? CPU2_ENABLE_INVPCID : 0;
     if ( (c->ept_vpid & VMX_VPID_INVVPID) &&
          (c->ept_vpid & (VMX_VPID_INVVPID_SINGLE | VMX_VPID_INVVPID_ALL)) )
     {

@@ -87,6 +87,8 @@ struct hvm_function_table {
 };
 
 extern const struct hvm_function_table *hvm_funcs;
+/* A guest may execute INVPCID (else CPUID hides it: it would raise #UD). */
+extern bool hvm_guest_invpcid;
 
 /*
  * The local APIC ID of a vCPU, as Xen numbers them for HVM guests: the
