@@ -2,7 +2,8 @@
 /*
  * Build and start the boot-time domains described by the device tree
  * (docs/boot-domains.md): RAM, the PVH image and start info, and the boot
- * vCPU in the PVH entry state.  A domain that cannot be built is reported
+ * vCPU in the PVH entry state (the guest starts its other vCPUs itself,
+ * common/vcpu.c).  A domain that cannot be built is reported
  * and skipped; the others still start.
  */
 #include <keel/lib.h>
@@ -15,11 +16,6 @@
 #include <keel/pvh_build.h>
 #include <keel/acpi_build.h>
 #include <asm/page.h>
-
-/* VMCB-style segment attributes: type, S, DPL, P, AVL, L, D/B, G. */
-#define SEG_ATTR_CODE32     0xc9b   /* execute/read, accessed, present, 32-bit, 4 KiB units */
-#define SEG_ATTR_DATA32     0xc93   /* read/write, accessed, present, 32-bit, 4 KiB units */
-#define SEG_ATTR_TSS32_BUSY 0x08b
 
 static int gm_write(void *ctx, uint64_t gpa, const void *src, size_t len)
 {
@@ -40,19 +36,6 @@ static int gm_zero(void *ctx, uint64_t gpa, uint64_t len)
         len -= n;
     }
     return 0;
-}
-
-static void pvh_start_state(struct hvm_vcpu_start *s, const struct pvh_layout *l)
-{
-    memset(s, 0, sizeof(*s));
-    s->rip = l->entry;
-    s->rbx = l->start_info;
-    s->rflags = 0x2;
-    s->cr0 = 0x11;                      /* PE | ET: protected mode, paging off */
-    s->cr4 = 0;
-    s->cs = (struct segment_register){ 0x10, SEG_ATTR_CODE32, 0xffffffff, 0 };
-    s->ds = (struct segment_register){ 0x18, SEG_ATTR_DATA32, 0xffffffff, 0 };
-    s->tr = (struct segment_register){ 0x20, SEG_ATTR_TSS32_BUSY, 0x67, 0 };
 }
 
 /*
@@ -175,8 +158,10 @@ static struct domain *build_one(const struct boot_info *bi, const struct boot_do
         goto fail;
     }
 
-    pvh_start_state(&s, &l);
+    /* vCPU 0 starts at the PVH entry; the others wait for a STARTUP IPI or VCPUOP_up. */
+    hvm_start_state_pvh(&s, l.entry, l.start_info);
     hvm_funcs->vcpu_set_start(d->vcpu[0], &s);
+    d->vcpu[0]->initialised = true;
     printk("Domain %u (%s): %lu MiB, %u vCPU(s), kernel [%#lx-%#lx), entry %#x, start info %#x\n",
            id, cfg->name, (unsigned long)(ram >> 20), cfg->vcpus,
            (unsigned long)l.kernel_start, (unsigned long)l.kernel_end, l.entry, l.start_info);

@@ -262,6 +262,13 @@ static long close_port(struct domain *d, evtchn_port_t port)
     default:
         break;
     }
+    /* As Xen: an event still pending must not reach the port's next binding. */
+    if ( d->events.fifo && fifo_word(d, port) )
+        __atomic_fetch_and(fifo_word(d, port), ~(1U << EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+    else if ( !d->events.fifo )
+        __atomic_fetch_and(&d->events.shared_info->evtchn_pending[port / (8 * sizeof(xen_ulong_t))],
+                           ~((xen_ulong_t)1 << (port % (8 * sizeof(xen_ulong_t)))),
+                           __ATOMIC_SEQ_CST);
     port_init(c, ECS_FREE, 0);
     return 0;
 }

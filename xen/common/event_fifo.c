@@ -91,6 +91,11 @@ bool evtchn_fifo_raise(const struct fifo_env *env, struct evtchn_fifo_control_bl
     return fifo_link(env, cb, q, qid, prio, port);
 }
 
+/*
+ * EVTCHNOP_unmask: MASKED is cleared here, as Xen does.  A guest clears it
+ * itself only while the port is not pending (Linux's clear_masked_cond());
+ * for a pending port it leaves that to the hypercall, which then links it.
+ */
 bool evtchn_fifo_unmask(const struct fifo_env *env, struct evtchn_fifo_control_block *cb,
                         struct fifo_queue *q, uint16_t qid, unsigned int prio,
                         evtchn_port_t port)

@@ -268,6 +268,7 @@ hypercall_page2:
 
     .section .rodata
     .balign 8
+    .globl gdt, gdt_end, gdt_desc
 gdt:
     .quad 0
     .quad 0x00af9a000000ffff            /* 0x08: 64-bit code */
@@ -280,6 +281,7 @@ gdt_desc:
 
     .section .bss
     .balign 4096
+    .globl pml4
 pml4:   .skip 4096
 pdpt:   .skip 4096
 pd:     .skip 4 * 4096

@@ -171,6 +171,8 @@ void unmap_low_page(uint64_t va);
 
 /* Point IDT vector @vector at @handler (an interrupt gate; the handler must iretq). */
 void idt_set_gate(unsigned int vector, void (*handler)(void));
+/* Load the (one, shared) IDT on this vCPU: secondary vCPUs do it once in long mode. */
+void idt_load(void);
 
 /* Trap frame seen by the exception handler (pushed by entry.S). */
 struct exc_frame {

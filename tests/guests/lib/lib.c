@@ -154,17 +154,23 @@ void idt_set_gate(unsigned int vector, void (*handler)(void))
     };
 }
 
-static void idt_init(void)
+void idt_load(void)
 {
     struct {
         uint16_t limit;
         uint64_t base;
     } __attribute__((packed)) desc = { sizeof(idt) - 1, (uint64_t)idt };
+
+    __asm__ volatile ("lidt %0" :: "m" (desc));
+}
+
+static void idt_init(void)
+{
     unsigned int i;
 
     for ( i = 0; i < 32; i++ )
         idt_set_gate(i, (void (*)(void))exc_stub_table[i]);
-    __asm__ volatile ("lidt %0" :: "m" (desc));
+    idt_load();
 }
 
 static const char *const exc_names[32] = {

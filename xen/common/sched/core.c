@@ -145,6 +145,12 @@ void sched_start_vcpu(struct vcpu *v)
     s_time_t now;
 
     spin_lock_irqsave(&sched_lock, flags);
+    /* A dying domain gains no vCPUs: reaping may already have counted them. */
+    if ( v->is_up || d->is_dying )
+    {
+        spin_unlock_irqrestore(&sched_lock, flags);
+        return;
+    }
     now = NOW();
     if ( !u->inserted )
     {
@@ -165,6 +171,7 @@ void sched_start_vcpu(struct vcpu *v)
     }
     v->is_up = true;
     v->blocked = false;
+    /* Still on a pCPU (taken down and restarted before it left): wake() leaves it there. */
     ops->wake(u, now, false);
     settle(v);
     spin_unlock_irqrestore(&sched_lock, flags);
@@ -209,22 +216,35 @@ void vcpu_yield(struct vcpu *v)
     sched_tickle(smp_processor_id());
 }
 
-void vcpu_down(struct vcpu *v)
+bool sched_stop_vcpu(struct vcpu *v)
 {
     struct domain *d = v->domain;
     unsigned int i, up = 0;
     unsigned long flags;
+    bool was_up;
 
     spin_lock_irqsave(&sched_lock, flags);
-    v->is_up = false;
-    if ( v->sched.inserted )
-        ops->sleep(&v->sched, NOW());
-    settle(v);
+    was_up = v->is_up;
+    if ( was_up )
+    {
+        v->is_up = false;
+        if ( v->sched.inserted )
+            ops->sleep(&v->sched, NOW());
+        settle(v);
+    }
     for ( i = 0; i < d->max_vcpus; i++ )
         up += d->vcpu[i]->is_up;
     spin_unlock_irqrestore(&sched_lock, flags);
-    if ( !up )
-        domain_end(d, DOMEND_POWEROFF, "every vCPU halted with interrupts off");
+    /* Running in the guest elsewhere (another vCPU took it down): make it exit now. */
+    if ( was_up )
+        sched_kick_vcpu(v);
+    return up == 0;
+}
+
+void vcpu_down(struct vcpu *v)
+{
+    if ( sched_stop_vcpu(v) )
+        domain_end(v->domain, DOMEND_POWEROFF, "every vCPU halted with interrupts off");
 }
 
 int sched_set_domain_params(struct domain *d, unsigned int weight, unsigned int cap)

@@ -32,6 +32,12 @@ struct vcpu {
     struct domain *domain;
     unsigned int processor;         /* pCPU it runs on */
     bool is_up;                     /* started (VCPUOP_is_up) */
+    /*
+     * Has a register state to run from: built (vCPU 0), VCPUOP_initialise
+     * or a STARTUP IPI.  INIT clears it (the vCPU then waits for a
+     * STARTUP IPI).  Under the domain's lock (common/vcpu.c).
+     */
+    bool initialised;
     bool blocked;                   /* waiting for an event (SCHEDOP_block, HLT) */
     bool paused;                    /* taken off the CPU for good (domain ending) */
     bool running;                   /* inside vcpu_run() on its CPU */
@@ -132,7 +138,24 @@ int sched_set_domain_params(struct domain *d, unsigned int weight, unsigned int 
 int sched_set_hard_affinity(struct vcpu *v, const cpumask_t *hard);
 /* The guest took @v down (HLT with interrupts off); the last one down is poweroff. */
 void vcpu_down(struct vcpu *v);
+/*
+ * Make @v runnable (is_up), inserting it into the scheduler the first
+ * time; nothing if it is up already or its domain is ending.  Any CPU.
+ */
 void sched_start_vcpu(struct vcpu *v);
+/*
+ * Take @v down (not is_up): it leaves its pCPU at its next exit.  Returns
+ * true if no vCPU of its domain is up any more (the caller ends it).
+ */
+bool sched_stop_vcpu(struct vcpu *v);
+/*
+ * Secondary vCPU start (common/vcpu.c), from the virtual LAPIC: INIT puts
+ * @v in wait-for-STARTUP (down, register state dropped; the last vCPU of
+ * the domain down is poweroff); STARTUP starts a waiting vCPU in real
+ * mode at @vector << 12 and is ignored otherwise.
+ */
+void vcpu_init_ipi(struct vcpu *v);
+void vcpu_startup_ipi(struct vcpu *v, uint8_t vector);
 /* Make the CPU running @v take an exit and look at its run list. */
 void sched_kick_vcpu(struct vcpu *v);
 /* Every CPU's idle loop: run the vCPUs on this CPU's list, halt when none can run. */

@@ -6,7 +6,8 @@
  * Feature bits are kept by allow-list, so a bit a newer CPU adds stays
  * hidden until someone decides it is safe.  Hidden, and why:
  *   - SVM, VMX, SMX: no nested virtualisation;
- *   - x2APIC, TSC-deadline: there is no virtual local APIC yet;
+ *   - x2APIC, TSC-deadline: the virtual local APIC is xAPIC only, with no
+ *     TSC-deadline timer;
  *   - MONITOR/MWAIT: intercepted (#UD); TCG mishandles them anyway;
  *   - XSAVE and everything whose state only XSAVE manages (AVX, AVX2,
  *     AVX-512, FMA, F16C, PKU, MPX, AMX): Keel switches x87/SSE state
@@ -14,6 +15,8 @@
  *   - performance counters, debug store, thermal and power management,
  *     machine check: no virtual PMU/MCA, and the MSRs would #GP;
  *   - RDTSCP/RDPID: TSC_AUX is not managed per vCPU;
+ *   - INVPCID where the vendor code cannot let the guest run it
+ *     (hvm_guest_invpcid; VT-x needs "enable INVPCID");
  *   - HTT and the core/thread topology: each vCPU is one package.
  *
  * Leaf numbers and layouts: Intel SDM vol. 2 CPUID, AMD APM vol. 3
@@ -53,8 +56,6 @@
 /* Leaf 7.0 EBX: FSGSBASE BMI1 SMEP BMI2 ERMS INVPCID RDSEED ADX SMAP CLFLUSHOPT CLWB SHA. */
 #define LEAF7_EBX_ALLOW (BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(18) |       \
                          BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
-/* Leaf 7.0 EBX bits the vendor code cannot give the guest (e.g. INVPCID without its VT-x control). */
-uint32_t hvm_cpuid_leaf7_ebx_hide;
 /* Leaf 7.0 ECX: UMIP. */
 #define LEAF7_ECX_ALLOW (BIT(2))
 /* 0x80000001 ECX: LAHF/SAHF ABM(LZCNT) SSE4A MisAlignSSE 3DNowPrefetch. */
@@ -210,7 +211,7 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
     case 7:
         if ( sub == 0 )
         {
-            *b = r.ebx & LEAF7_EBX_ALLOW & ~hvm_cpuid_leaf7_ebx_hide;
+            *b = r.ebx & LEAF7_EBX_ALLOW & (hvm_guest_invpcid ? ~0u : ~BIT(10));
             *c = r.ecx & LEAF7_ECX_ALLOW;
         }
         break;
@@ -246,4 +247,37 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
         /* 3, 5, 6, 8-0xd: serial number, MONITOR, power, perf, topology, XSAVE: hidden. */
         break;
     }
+}
+
+/*
+ * CR4 and EFER bits a VCPUOP_initialise context may set: those whose
+ * feature this vCPU's CPUID offers (and that VM entry takes on either
+ * vendor without more set-up: no PCIDE, whose CR3 rules differ).
+ */
+#define CR4_BASE_VALID  (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) | \
+                         BIT(8) | BIT(9) | BIT(10))   /* VME PVI TSD DE PSE PAE PGE PCE OSFXSR OSXMMEXCPT */
+#define CR4_UMIP        BIT(11)
+#define CR4_FSGSBASE    BIT(16)
+#define CR4_SMEP        BIT(20)
+#define CR4_SMAP        BIT(21)
+
+void hvm_start_limits(struct vcpu *v, struct hvm_start_limits *lim)
+{
+    uint32_t a, b, c, d, b7, c7;
+
+    hvm_cpuid(v, 7, 0, &a, &b7, &c7, &d);
+    lim->cr4_valid = CR4_BASE_VALID;
+    if ( c7 & BIT(2) )
+        lim->cr4_valid |= CR4_UMIP;
+    if ( b7 & BIT(0) )
+        lim->cr4_valid |= CR4_FSGSBASE;
+    if ( b7 & BIT(7) )
+        lim->cr4_valid |= CR4_SMEP;
+    if ( b7 & BIT(20) )
+        lim->cr4_valid |= CR4_SMAP;
+    hvm_cpuid(v, 0x80000001, 0, &a, &b, &c, &d);
+    /* SCE and LME always (msr.c accepts them), NXE where the CPU has it. */
+    lim->efer_valid = EFER_SCE | EFER_LME | ((d & BIT(20)) ? EFER_NXE : 0);
+    hvm_cpuid(v, 0x80000008, 0, &a, &b, &c, &d);
+    lim->paddr_bits = (a & 0xff) ? (a & 0xff) : 36;
 }

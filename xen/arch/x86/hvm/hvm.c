@@ -19,6 +19,7 @@
 
 const struct hvm_function_table *hvm_funcs;
 const struct p2m_ops *p2m_ops;
+bool hvm_guest_invpcid;
 
 /* CPUs on which cpu_up() failed: guests must not be placed there. */
 static unsigned int nr_cpu_up_failures;
@@ -87,6 +88,8 @@ int hvm_init(void)
     }
     hvm_funcs = fns;
     p2m_ops = p2m;
+    /* SVM does not intercept INVPCID; VT-x runs it only with "enable INVPCID". */
+    hvm_guest_invpcid = fns == &svm_function_table || (vmx_caps.proc2 & CPU2_ENABLE_INVPCID);
     smp_call_function(cpu_up_on_this_cpu, NULL, true);
     if ( nr_cpu_up_failures )
         printk(XENLOG_ERR "HVM: %s failed on %u CPU(s)\n", fns->name, nr_cpu_up_failures);
@@ -115,4 +118,24 @@ int hvm_cpu_up(void)
     if ( !hvm_funcs )
         return 0;
     return hvm_funcs->cpu_up();
+}
+
+void hvm_vcpu_load_pending_start(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    struct hvm_vcpu_start s;
+    unsigned long flags;
+    bool pending;
+
+    /* Copied under the lock: a STARTUP IPI may be writing a newer one. */
+    spin_lock_irqsave(&d->lock, flags);
+    pending = v->hvm.start_pending;
+    if ( pending )
+    {
+        s = v->hvm.start;
+        v->hvm.start_pending = false;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if ( pending )
+        hvm_funcs->vcpu_set_start(v, &s);
 }

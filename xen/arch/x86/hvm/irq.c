@@ -6,7 +6,8 @@
  * offered while the vCPU's vcpu_info.evtchn_upcall_pending is set, the
  * guest clears that flag in its handler, and nothing is EOI'd.  The
  * virtual LAPIC (vlapic.c) is the second source (Xen's order: callback
- * before LAPIC); its vectors move IRR -> ISR when injected.
+ * before LAPIC); its vectors move IRR -> ISR when injected.  NMIs (NMI
+ * IPIs) come before both and are not subject to RFLAGS.IF.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -39,8 +40,24 @@ void hvm_hlt(struct vcpu *v)
      */
     vcpu_block(v);
     smp_mb();
-    if ( hvm_next_interrupt(v) >= 0 )
+    if ( hvm_next_interrupt(v) >= 0 || hvm_nmi_pending(v) )
         vcpu_wake(v);
+}
+
+void hvm_inject_nmi(struct vcpu *v)
+{
+    __atomic_store_n(&v->hvm.nmi_pending, true, __ATOMIC_SEQ_CST);
+    vcpu_kick(v);
+}
+
+bool hvm_nmi_pending(struct vcpu *v)
+{
+    return __atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST);
+}
+
+void hvm_nmi_taken(struct vcpu *v)
+{
+    __atomic_store_n(&v->hvm.nmi_pending, false, __ATOMIC_SEQ_CST);
 }
 
 void hvm_do_resume(struct vcpu *v)

@@ -5,8 +5,10 @@
  * (APIC).  What a PVH Linux needs from it: ID/version reads before any
  * x2APIC switch, SVR enable, TPR/PPR, EOI, LVT masking, the fixed
  * self-IPI (irq_work, vector 0xf6) with delivery status reading 0, and
- * ISR/IRR reads in setup_local_APIC.  The timer runs on a fixed 1 GHz
- * virtual bus clock, so one count is (divisor) ns.
+ * ISR/IRR reads in setup_local_APIC, INIT/STARTUP to bring up the other
+ * vCPUs (common/vcpu.c does the work), reboot and NMI IPIs between vCPUs.
+ * The timer runs on a fixed 1 GHz virtual bus clock, so one count is
+ * (divisor) ns.
  */
 #include <keel/lib.h>
 #include <keel/errno.h>
@@ -46,6 +48,16 @@
 #define LVT_MASKED      (1u << 16)
 #define LVT_TIMER_PERIODIC (1u << 17)
 #define ICR_BUSY        (1u << 12)
+#define ICR_LEVEL_ASSERT  (1u << 14)
+#define ICR_LEVEL_TRIGGER (1u << 15)
+
+/* ICR delivery modes (bits 10:8). */
+#define APIC_DM_FIXED   0
+#define APIC_DM_LOWEST  1
+#define APIC_DM_SMI     2
+#define APIC_DM_NMI     4
+#define APIC_DM_INIT    5
+#define APIC_DM_STARTUP 6
 #define ESR_SEND_ILLEGAL_VECTOR    (1u << 5)
 #define ESR_RECEIVE_ILLEGAL_VECTOR (1u << 6)
 
@@ -228,28 +240,47 @@ static bool dest_match(struct vcpu *dst, uint32_t icr_lo, uint8_t dest)
     }
 }
 
-/* The ICR low dword was written: send.  Not under any lock (targets take theirs). */
+/* Is @t a target of ICR @lo / @dest sent by @v? */
+static bool ipi_target(struct vcpu *v, struct vcpu *t, uint32_t lo, uint8_t dest)
+{
+    switch ( (lo >> 18) & 3 )
+    {
+    case 1:  return t == v;             /* self */
+    case 2:  return true;               /* all including self */
+    case 3:  return t != v;             /* all excluding self */
+    default: return dest_match(t, lo, dest);
+    }
+}
+
+/*
+ * The ICR low dword was written: send.  Not under any lock (targets take
+ * theirs; INIT and STARTUP take the domain's).  Delivery is immediate, so
+ * the delivery-status bit never reads back set.
+ */
 static void send_ipi(struct vcpu *v, uint32_t lo, uint32_t hi)
 {
     struct domain *d = v->domain;
-    unsigned int vec = lo & 0xff, mode = (lo >> 8) & 7, shorthand = (lo >> 18) & 3, i;
+    unsigned int vec = lo & 0xff, mode = (lo >> 8) & 7, i;
     uint8_t dest = hi >> 24;
 
-    if ( mode == 5 || mode == 6 )
+    switch ( mode )
     {
-        /* Secondary vCPU start is later work: remember it, say so for debugging. */
-        vlapic_of(v)->last_init_sipi = mode;
-        printk(XENLOG_DEBUG "d%uv%u: vLAPIC %s IPI (icr %#x:%#x) recorded, not acted on\n",
-               d->domain_id, v->vcpu_id, mode == 5 ? "INIT" : "STARTUP", hi, lo);
-        return;
-    }
-    if ( mode != 0 && mode != 1 )
-    {
+    case APIC_DM_FIXED:
+    case APIC_DM_LOWEST:
+    case APIC_DM_NMI:
+    case APIC_DM_STARTUP:
+        break;
+    case APIC_DM_INIT:
+        /* Level de-assert (level trigger, level bit clear) is a no-op, as in Xen. */
+        if ( (lo & (ICR_LEVEL_TRIGGER | ICR_LEVEL_ASSERT)) == ICR_LEVEL_TRIGGER )
+            return;
+        break;
+    default:
         printk(XENLOG_DEBUG "d%uv%u: vLAPIC IPI delivery mode %u (icr %#x:%#x) dropped\n",
                d->domain_id, v->vcpu_id, mode, hi, lo);
         return;
     }
-    if ( vec < 16 )
+    if ( (mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST) && vec < 16 )
     {
         unsigned long flags;
 
@@ -261,22 +292,26 @@ static void send_ipi(struct vcpu *v, uint32_t lo, uint32_t hi)
     for ( i = 0; i < d->max_vcpus; i++ )
     {
         struct vcpu *t = d->vcpu[i];
-        bool hit;
 
-        if ( !t )
+        if ( !t || !ipi_target(v, t, lo, dest) )
             continue;
-        switch ( shorthand )
+        switch ( mode )
         {
-        case 1:  hit = t == v; break;
-        case 2:  hit = true; break;
-        case 3:  hit = t != v; break;
-        default: hit = dest_match(t, lo, dest); break;
+        case APIC_DM_NMI:
+            hvm_inject_nmi(t);
+            break;
+        case APIC_DM_INIT:
+            vcpu_init_ipi(t);
+            break;
+        case APIC_DM_STARTUP:
+            vcpu_startup_ipi(t, vec);
+            break;
+        default:
+            vlapic_set_irq(t, vec);
+            break;
         }
-        if ( !hit )
-            continue;
-        vlapic_set_irq(t, vec);
         /* Lowest priority: any one target will do; the first is as good as any. */
-        if ( mode == 1 )
+        if ( mode == APIC_DM_LOWEST )
             break;
     }
 }
@@ -452,20 +487,47 @@ void vlapic_interrupt_taken(struct vcpu *v, int vector)
     spin_unlock_irqrestore(&l->lock, flags);
 }
 
+/* Under the lock: the power-up state (SDM), keeping the ID the MADT and CPUID report. */
+static void reset_regs(struct vcpu *v, struct vlapic *l)
+{
+    unsigned int i;
+
+    l->id = (uint32_t)hvm_vcpu_apic_id(v) << 24;
+    l->tpr = l->ldr = 0;
+    l->dfr = 0xffffffffu;
+    l->svr = 0xff;
+    memset(l->isr, 0, sizeof(l->isr));
+    memset(l->tmr, 0, sizeof(l->tmr));
+    memset(l->irr, 0, sizeof(l->irr));
+    l->esr = l->esr_pending = 0;
+    l->icr_lo = l->icr_hi = 0;
+    for ( i = 0; i < NR_LVT; i++ )
+        l->lvt[i] = LVT_MASKED;
+    l->timer_icr = l->timer_dcr = 0;
+    l->timer_div = 0;
+    l->timer_start = l->timer_period = 0;
+    l->timer_running = false;
+}
+
 void vlapic_vcpu_init(struct vcpu *v)
 {
     struct vlapic *l = vlapic_of(v);
-    unsigned int i;
 
     memset(l, 0, sizeof(*l));
     spin_lock_init(&l->lock);
-    /* Power-up state per the SDM, with the ID the MADT and CPUID report. */
-    l->id = (uint32_t)hvm_vcpu_apic_id(v) << 24;
-    l->dfr = 0xffffffffu;
-    l->svr = 0xff;
-    for ( i = 0; i < NR_LVT; i++ )
-        l->lvt[i] = LVT_MASKED;
+    reset_regs(v, l);
     init_timer(&l->timer, timer_fn, v, v->processor);
+}
+
+void vlapic_reset(struct vcpu *v)
+{
+    struct vlapic *l = vlapic_of(v);
+    unsigned long flags;
+
+    spin_lock_irqsave(&l->lock, flags);
+    stop_timer(&l->timer);
+    reset_regs(v, l);
+    spin_unlock_irqrestore(&l->lock, flags);
 }
 
 void vlapic_vcpu_destroy(struct vcpu *v)

@@ -336,6 +336,7 @@ const char *svm_exit_name(uint64_t code)
     case VMEXIT_VINTR: return "vintr";
     case VMEXIT_CPUID: return "cpuid";
     case VMEXIT_RSM: return "rsm";
+    case VMEXIT_IRET: return "iret";
     case VMEXIT_INVD: return "invd";
     case VMEXIT_HLT: return "hlt";
     case VMEXIT_INVLPGA: return "invlpga";
@@ -381,6 +382,15 @@ bool svm_handle_exit(struct vcpu *v)
         break;
     case VMEXIT_VINTR:
         /* The interrupt window opened: svm_intr_assist() injects at the next VMRUN. */
+        break;
+    case VMEXIT_IRET:
+        /*
+         * The guest's NMI handler returns: NMIs may be injected again
+         * (intr.c).  The IRET has not run yet; the shadow keeps a waiting
+         * NMI from being injected before it does.
+         */
+        vmcb->intercepts0 &= ~INTERCEPT_IRET;
+        vmcb->int_state |= 1;
         break;
     case VMEXIT_CPUID:
         handle_cpuid(v);

@@ -8,6 +8,13 @@
  * the TPR) with the VINTR intercept: the CPU exits as soon as the guest
  * could take it, and the next VMRUN injects the real vector.  Nothing
  * ever delivers V_IRQ itself.
+ *
+ * NMIs go first and do not wait for RFLAGS.IF.  SVM does not track the
+ * guest's NMI masking for injected NMIs, so Keel does, as Xen does: after
+ * injecting one it intercepts IRET, and injects no other until that IRET
+ * exit (exits.c), which also sets the interrupt shadow so a waiting NMI
+ * comes after the IRET, not before it.  An NMI held back by a shadow waits
+ * for the interrupt window (or any later exit).
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -30,6 +37,21 @@ void svm_intr_assist(struct vcpu *v)
     /* Any window asked for last time has served its purpose: start clean. */
     vmcb->int_ctl &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK);
     vmcb->intercepts0 &= ~INTERCEPT_VINTR;
+
+    if ( hvm_nmi_pending(v) && !(vmcb->intercepts0 & INTERCEPT_IRET) )
+    {
+        if ( !(vmcb->eventinj & EVENT_VALID) && !(vmcb->int_state & 1) )
+        {
+            vmcb->eventinj = 2 | EVENT_TYPE_NMI | EVENT_VALID;
+            vmcb->intercepts0 |= INTERCEPT_IRET;
+            hvm_nmi_taken(v);
+            /* One event per entry: an interrupt waiting as well comes at the next window. */
+            if ( hvm_next_interrupt(v) >= 0 )
+                request_window(vmcb);
+            return;
+        }
+        request_window(vmcb);
+    }
 
     vector = hvm_next_interrupt(v);
     if ( vector < 0 )

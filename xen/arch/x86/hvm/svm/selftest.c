@@ -271,16 +271,7 @@ static void teardown(struct selftest *t)
 /* Start the vCPU at @entry in the PVH state and run it until it stops for good. */
 static void run_from(struct selftest *t, const uint8_t *entry)
 {
-    struct hvm_vcpu_start s = {
-        .rip = GUEST_CODE_GPA + (entry - selftest_guest),
-        .rbx = 0,
-        .rflags = 0x2,
-        .cr0 = X86_CR0_PE | X86_CR0_ET,
-        .cr4 = 0,
-        .cs = { 0x10, SEG_ATTR_CODE32, 0xffffffff, 0 },
-        .ds = { 0x18, SEG_ATTR_DATA32, 0xffffffff, 0 },
-        .tr = { 0x20, SEG_ATTR_TSS32_BUSY, 0x67, 0 },
-    };
+    struct hvm_vcpu_start s;
     struct domain *d = t->d;
     struct vcpu *v = t->v;
 
@@ -289,6 +280,7 @@ static void run_from(struct selftest *t, const uint8_t *entry)
     d->end_detail[0] = '\0';
     v->is_up = true;
     v->blocked = false;
+    hvm_start_state_pvh(&s, GUEST_CODE_GPA + (entry - selftest_guest), 0);
     hvm_funcs->vcpu_set_start(v, &s);
     nr_seen = 0;
 

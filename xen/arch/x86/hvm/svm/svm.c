@@ -212,38 +212,56 @@ static void sync_to_vmcb(struct vcpu *v)
 }
 
 /*
- * PVH entry state (docs/boot-domains.md): 32-bit protected mode, paging
- * off, flat segments, a busy TSS, no descriptor tables, %ebx = start info.
+ * Any start state (asm/hvm/vcpu_start.h): the PVH entry state, real mode
+ * after INIT and STARTUP, or a VCPUOP_initialise context.  Nested paging
+ * runs every mode natively (real mode, protected mode with paging off,
+ * long mode), so the state goes into the VMCB as it is; only EFER.SVME is
+ * added (VMRUN requires it; the guest never sees it) and the CPL follows
+ * SS.DPL (0 in real mode).
  */
 static void svm_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
 {
     struct vmcb *vmcb = svm_vcpu(v)->vmcb;
 
     seg_from(&vmcb->cs, &st->cs);
+    seg_from(&vmcb->ss, &st->ss);
     seg_from(&vmcb->ds, &st->ds);
-    vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+    seg_from(&vmcb->es, &st->es);
+    seg_from(&vmcb->fs, &st->fs);
+    seg_from(&vmcb->gs, &st->gs);
     seg_from(&vmcb->tr, &st->tr);
-    vmcb->ldtr = (struct vmcb_seg){ 0, 0x82, 0, 0 };
-    vmcb->gdtr = (struct vmcb_seg){ 0, 0, 0, 0 };
-    vmcb->idtr = (struct vmcb_seg){ 0, 0, 0, 0 };
-    vmcb->cpl = 0;
+    seg_from(&vmcb->ldtr, &st->ldtr);
+    vmcb->gdtr = (struct vmcb_seg){ 0, 0, st->gdtr.limit, st->gdtr.base };
+    vmcb->idtr = (struct vmcb_seg){ 0, 0, st->idtr.limit, st->idtr.base };
+    vmcb->cpl = (st->cr0 & X86_CR0_PE) ? (st->ss.attr >> 5) & 3 : 0;
     vmcb->cr0 = st->cr0;
     vmcb->cr2 = 0;
-    vmcb->cr3 = 0;
+    vmcb->cr3 = st->cr3;
     vmcb->cr4 = st->cr4;
-    vmcb->efer = EFER_SVME;     /* SVME is required by VMRUN and hidden from the guest */
+    vmcb->efer = st->efer | EFER_SVME;  /* SVME is required by VMRUN and hidden from the guest */
     vmcb->dr6 = 0xffff0ff0;
     vmcb->dr7 = 0x400;
     vmcb->eventinj = 0;
     vmcb->int_state = 0;
     vmcb->exitintinfo = 0;
+    vmcb->intercepts0 &= ~INTERCEPT_IRET;   /* no NMI handler is running */
+    vmcb->int_ctl &= ~(uint64_t)V_TPR_MASK;    /* CR8 (the TPR) is 0 after reset */
 
     memset(&v->regs, 0, sizeof(v->regs));
-    v->regs.rip = st->rip;
+    v->regs.rax = st->rax;
     v->regs.rbx = st->rbx;
+    v->regs.rcx = st->rcx;
+    v->regs.rdx = st->rdx;
+    v->regs.rsi = st->rsi;
+    v->regs.rdi = st->rdi;
+    v->regs.rbp = st->rbp;
+    v->regs.rsp = st->rsp;
+    v->regs.rip = st->rip;
     v->regs.rflags = st->rflags | 0x2;
     sync_to_vmcb(v);
     sync_from_vmcb(v);
+    /* Its TLB entries belong to the old state. */
+    svm_asid_flush_vcpu(v);
     /* Reset x87/SSE and breakpoint state; taken from here at the next switch to v. */
     hvm_fpu_dr_reset(&svm_vcpu(v)->fpu_dr);
     for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
@@ -285,10 +303,11 @@ static void svm_vcpu_leave_cpu(struct vcpu *v)
 
 void (*svm_exit_observer)(struct vcpu *v, uint64_t exitcode);
 
+/* A new start state waiting (STARTUP IPI) also ends the loop: vcpu_run() loads it first. */
 static bool can_run(const struct vcpu *v, unsigned int cpu)
 {
     return !v->domain->is_dying && v->is_up && !v->blocked && !v->paused &&
-           !softirq_pending(cpu);
+           !ACCESS_ONCE(v->hvm.start_pending) && !softirq_pending(cpu);
 }
 
 /*
@@ -303,6 +322,7 @@ static void svm_vcpu_run(struct vcpu *v)
     unsigned int cpu = smp_processor_id();
 
     ASSERT(!local_irq_is_enabled());
+    hvm_vcpu_load_pending_start(v);
     lazy_state_switch(v, cpu);
 
     while ( can_run(v, cpu) )

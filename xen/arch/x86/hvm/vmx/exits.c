@@ -287,7 +287,7 @@ static void handle_vmcall(struct vcpu *v)
  * VMCS at entry, so an emulated write that enables it must load them
  * there, as the instruction would have.  false: not RAM (the domain ends).
  */
-static bool load_pdptes(struct vcpu *v, uint64_t cr3)
+bool vmx_load_pdptes(struct vcpu *v, uint64_t cr3)
 {
     uint64_t pdpte[4];
     unsigned int i;
@@ -307,12 +307,20 @@ static bool pae_legacy_paging(uint64_t cr0, uint64_t cr4, uint64_t efer)
     return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA);
 }
 
-/* MOV to CR0 that touched a bit Keel owns (CR0.NE): what the instruction does, in software. */
+/*
+ * MOV to CR0 that touched a bit Keel owns (CR0.NE, CD, NW): what the
+ * instruction does, in software.  CR0.PG itself is the guest's: turned on
+ * or off without an exit, the CPU sets EFER.LMA and stores it into the
+ * "IA-32e mode guest" entry control at the next exit (IA32_VMX_MISC[5],
+ * which unrestricted guest implies), so the control is read back here
+ * rather than trusted from the last write.
+ */
 static void emulate_cr0_write(struct vcpu *v, uint64_t val)
 {
     struct vmx_vcpu *s = vmx_vcpu(v);
     uint64_t old = v->hvm.guest_cr[0], efer = v->hvm.guest_efer;
 
+    s->entry_controls = vmread(VM_ENTRY_CONTROLS);
     if ( (val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) )
     {
         vmx_inject_exception(v, TRAP_GP, true, 0);
@@ -334,7 +342,7 @@ static void emulate_cr0_write(struct vcpu *v, uint64_t val)
         s->entry_controls &= ~ENTRY_IA32E_MODE;
     }
     if ( !(old & X86_CR0_PG) && pae_legacy_paging(val, v->hvm.guest_cr[4], efer) &&
-         !load_pdptes(v, v->hvm.guest_cr[3]) )
+         !vmx_load_pdptes(v, v->hvm.guest_cr[3]) )
         return;
     vmwrite(GUEST_CR0, vmx_cr0_hw(val));
     vmwrite(CR0_READ_SHADOW, val);
@@ -361,7 +369,7 @@ static void emulate_cr4_write(struct vcpu *v, uint64_t val)
     }
     if ( pae_legacy_paging(v->hvm.guest_cr[0], val, v->hvm.guest_efer) &&
          ((old ^ val) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE)) &&
-         !load_pdptes(v, v->hvm.guest_cr[3]) )
+         !vmx_load_pdptes(v, v->hvm.guest_cr[3]) )
         return;
     vmwrite(GUEST_CR4, vmx_cr4_hw(val));
     vmwrite(CR4_READ_SHADOW, val);
@@ -389,7 +397,7 @@ static void handle_cr_access(struct vcpu *v)
         {
             /* Only when the CPU cannot turn CR3-load exiting off. */
             if ( pae_legacy_paging(v->hvm.guest_cr[0], v->hvm.guest_cr[4], v->hvm.guest_efer) &&
-                 !load_pdptes(v, val) )
+                 !vmx_load_pdptes(v, val) )
                 return;
             vmwrite(GUEST_CR3, val);
             v->hvm.guest_cr[3] = val;
@@ -546,6 +554,9 @@ bool vmx_handle_exit(struct vcpu *v)
         break;
     case EXIT_REASON_INTERRUPT_WINDOW:
         /* The guest can take an interrupt now: vmx_intr_assist() injects at the next entry. */
+        break;
+    case EXIT_REASON_NMI_WINDOW:
+        /* The guest's NMI handler returned: vmx_intr_assist() injects the next one. */
         break;
     case EXIT_REASON_INIT:
         /* INIT cannot be passed to the host; the guest's vCPU simply goes on. */

@@ -47,11 +47,6 @@
 #define BIG_PAGE_GPA        0x200000    /* one 2 MiB page */
 #define BEYOND_RAM_GPA      0x8000000
 
-/* struct segment_register attributes are VMCB-packed (asm/hvm/hvm.h). */
-#define SEG_ATTR_CODE32     0x0c9b  /* G, D, P, S, execute/read, accessed */
-#define SEG_ATTR_DATA32     0x0c93  /* G, B, P, S, read/write, accessed */
-#define SEG_ATTR_TSS32_BUSY 0x008b  /* P, system type 0xb */
-
 /* The guest: 32-bit code, position-dependent on GUEST_CODE_GPA only through absolute data addresses. */
 __asm__(
     "    .pushsection .rodata.hvm_selftest, \"a\"\n"
@@ -296,16 +291,7 @@ static void teardown(struct selftest *t)
 /* Start the vCPU at @entry in the PVH state and run it until it stops for good. */
 static void run_from(struct selftest *t, const uint8_t *entry)
 {
-    struct hvm_vcpu_start s = {
-        .rip = GUEST_CODE_GPA + (entry - selftest_guest),
-        .rbx = 0,
-        .rflags = 0x2,
-        .cr0 = X86_CR0_PE | X86_CR0_ET,
-        .cr4 = 0,
-        .cs = { 0x10, SEG_ATTR_CODE32, 0xffffffff, 0 },
-        .ds = { 0x18, SEG_ATTR_DATA32, 0xffffffff, 0 },
-        .tr = { 0x20, SEG_ATTR_TSS32_BUSY, 0x67, 0 },
-    };
+    struct hvm_vcpu_start s;
     struct domain *d = t->d;
     struct vcpu *v = t->v;
 
@@ -314,6 +300,7 @@ static void run_from(struct selftest *t, const uint8_t *entry)
     d->end_detail[0] = '\0';
     v->is_up = true;
     v->blocked = false;
+    hvm_start_state_pvh(&s, GUEST_CODE_GPA + (entry - selftest_guest), 0);
     hvm_funcs->vcpu_set_start(v, &s);
     nr_seen = 0;
 

@@ -161,9 +161,10 @@ static uint64_t cr0_must1(void)
     return vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 }
 
+/* CD and NW are Keel's (VM entry does not load them): the guest's values live in the shadow. */
 uint64_t vmx_cr0_hw(uint64_t val)
 {
-    return val | cr0_must1();
+    return (val & ~(X86_CR0_CD | X86_CR0_NW)) | cr0_must1();
 }
 
 uint64_t vmx_cr4_hw(uint64_t val)

@@ -38,6 +38,7 @@ _Static_assert(sizeof(struct vmx_vcpu) <= PAGE_SIZE, "vmx_vcpu is one page");
 #define MSR_IA32_TSC_DEADLINE 0x6e0
 #define X86_EFLAGS_IF       (1UL << 9)
 #define X86_CR4_VMXE        (1UL << 13)
+#define EFER_LMA            (1UL << 10)
 #define MSR_STAR            0xc0000081
 #define MSR_LSTAR           0xc0000082
 #define MSR_CSTAR           0xc0000083
@@ -98,6 +99,7 @@ int vmx_detect(void)
 {
     struct vmx_caps *c = &vmx_caps;
     uint64_t fc, proc2_cap;
+    struct cpuid_regs leaf7;
     uint32_t want2;
     char missing[160];
     size_t n = 0;
@@ -136,7 +138,7 @@ int vmx_detect(void)
      * accesses exit: without a TPR shadow they would reach the real
      * APIC's TPR.
      */
-    if ( !adjust(VMX_CTL_PIN, "pin-based", PIN_PREEMPTION_TIMER,
+    if ( !adjust(VMX_CTL_PIN, "pin-based", PIN_PREEMPTION_TIMER | PIN_VIRTUAL_NMIS,
                  PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
                  ctl_msr(MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS), &c->pin) ||
          !adjust(VMX_CTL_PROC, "processor-based", 0,
@@ -178,7 +180,9 @@ int vmx_detect(void)
     c->invept_type = (c->ept_vpid & VMX_EPT_INVEPT_SINGLE) ? INVEPT_SINGLE_CONTEXT
                                                            : INVEPT_ALL_CONTEXT;
     c->ept_2mb = c->ept_vpid & VMX_EPT_2MB_PAGES;
-    want2 = 0;
+    /* INVPCID raises #UD in a guest unless enabled; the guest's CPUID offers it only then. */
+    cpuid_count(7, 0, &leaf7);
+    want2 = (leaf7.ebx & (1u << 10)) ? CPU2_ENABLE_INVPCID : 0;
     if ( (c->ept_vpid & VMX_VPID_INVVPID) &&
          (c->ept_vpid & (VMX_VPID_INVVPID_SINGLE | VMX_VPID_INVVPID_ALL)) )
     {
@@ -186,14 +190,10 @@ int vmx_detect(void)
         c->invvpid_type = (c->ept_vpid & VMX_VPID_INVVPID_SINGLE) ? INVVPID_SINGLE_CONTEXT
                                                                   : INVVPID_ALL_CONTEXT;
     }
-    /* Without it INVPCID is #UD in the guest: CPUID then hides it (hvm/cpuid.c). */
-    want2 |= CPU2_ENABLE_INVPCID;
     if ( !adjust(VMX_CTL_PROC2, "secondary processor-based", want2,
                  CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST, proc2_cap, &c->proc2) )
         return -ENODEV;
     c->vpid = c->proc2 & CPU2_ENABLE_VPID;
-    if ( !(c->proc2 & CPU2_ENABLE_INVPCID) )
-        hvm_cpuid_leaf7_ebx_hide |= X86_FEATURE_INVPCID_BIT;
 
     /* The guest's EFER and PAT are switched by the CPU: no MSR-load lists. */
     if ( !adjust(VMX_CTL_EXIT, "VM-exit", EXIT_SAVE_DEBUG_CONTROLS,
@@ -214,6 +214,17 @@ int vmx_detect(void)
     /* IA-32e mode guest follows the guest's EFER.LMA at each entry (exits.c). */
     c->entry &= ~ENTRY_IA32E_MODE;
     c->preempt_timer = c->pin & PIN_PREEMPTION_TIMER;
+    /*
+     * Virtual NMIs let the CPU track the guest's NMI blocking and exit when
+     * it ends (NMI-window exiting, allowed only with them); without them an
+     * injected NMI blocks NMIs until the guest's IRET and the next one waits
+     * for an exit after that (intr.c).
+     */
+    c->vnmi = (c->pin & PIN_VIRTUAL_NMIS) &&
+              ((ctl_msr(MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS) >> 32) &
+               CPU_NMI_WINDOW_EXITING);
+    if ( !c->vnmi )
+        c->pin &= ~PIN_VIRTUAL_NMIS;
     c->preempt_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
     c->tsc_deadline = cpuid_ecx(1) & CPUID_1_ECX_TSC_DEADLINE;
     return 0;
@@ -381,12 +392,6 @@ static void sync_from_vmcs(struct vcpu *v)
     v->hvm.guest_cr[3] = vmread(GUEST_CR3);
     v->hvm.guest_cr[4] = (vmread(GUEST_CR4) & ~m4) | (vmread(CR4_READ_SHADOW) & m4);
     v->hvm.guest_efer = vmread(GUEST_IA32_EFER);
-    /*
-     * A VM exit stores EFER.LMA into the "IA-32e mode guest" entry
-     * control: the guest may have entered or left long mode on its own
-     * (CR0.PG is not intercepted), so the copy must follow.
-     */
-    vmx_vcpu(v)->entry_controls = vmread(VM_ENTRY_CONTROLS);
 }
 
 static void sync_to_vmcs(struct vcpu *v)
@@ -397,14 +402,17 @@ static void sync_to_vmcs(struct vcpu *v)
 }
 
 /*
- * PVH entry state (docs/boot-domains.md): 32-bit protected mode, paging
- * off (unrestricted guest), flat segments, a busy TSS, no descriptor
- * tables, %ebx = start info.
+ * Any start state (asm/hvm/vcpu_start.h): the PVH entry state, real mode
+ * after INIT and STARTUP, or a VCPUOP_initialise context.  Unrestricted
+ * guest runs real mode and protected mode without paging as they are;
+ * the "IA-32e mode guest" entry control follows EFER.LMA, and PAE paging
+ * outside long mode needs its PDPTEs in the VMCS.  The guest reads CR0
+ * and CR4 through the shadows, so it sees what the state says even for
+ * the bits VMX pins or Keel owns (CR0.NE, CD, NW; CR4.VMXE).
  */
 static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
 {
     struct vmx_vcpu *s = vmx_vcpu(v);
-    static const struct segment_register null_ldtr = { 0, 0x82, 0, 0 };
 
     if ( vmx_vmcs_enter(v) )
     {
@@ -412,41 +420,58 @@ static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
         return;
     }
     vmx_set_segment(VMX_SEG_CS, &st->cs);
+    vmx_set_segment(VMX_SEG_SS, &st->ss);
     vmx_set_segment(VMX_SEG_DS, &st->ds);
-    vmx_set_segment(VMX_SEG_ES, &st->ds);
-    vmx_set_segment(VMX_SEG_SS, &st->ds);
-    vmx_set_segment(VMX_SEG_FS, &st->ds);
-    vmx_set_segment(VMX_SEG_GS, &st->ds);
+    vmx_set_segment(VMX_SEG_ES, &st->es);
+    vmx_set_segment(VMX_SEG_FS, &st->fs);
+    vmx_set_segment(VMX_SEG_GS, &st->gs);
     vmx_set_segment(VMX_SEG_TR, &st->tr);
-    vmx_set_segment(VMX_SEG_LDTR, &null_ldtr);
-    vmwrite(GUEST_GDTR_BASE, 0);
-    vmwrite(GUEST_GDTR_LIMIT, 0);
-    vmwrite(GUEST_IDTR_BASE, 0);
-    vmwrite(GUEST_IDTR_LIMIT, 0);
+    vmx_set_segment(VMX_SEG_LDTR, &st->ldtr);
+    vmwrite(GUEST_GDTR_BASE, st->gdtr.base);
+    vmwrite(GUEST_GDTR_LIMIT, st->gdtr.limit);
+    vmwrite(GUEST_IDTR_BASE, st->idtr.base);
+    vmwrite(GUEST_IDTR_LIMIT, st->idtr.limit);
     vmwrite(GUEST_CR0, vmx_cr0_hw(st->cr0));
     vmwrite(CR0_READ_SHADOW, st->cr0);
-    vmwrite(GUEST_CR3, 0);
+    vmwrite(GUEST_CR3, st->cr3);
     vmwrite(GUEST_CR4, vmx_cr4_hw(st->cr4));
     vmwrite(CR4_READ_SHADOW, st->cr4);
-    vmwrite(GUEST_IA32_EFER, 0);
+    vmwrite(GUEST_IA32_EFER, st->efer);
     vmwrite(GUEST_DR7, 0x400);
     vmwrite(GUEST_IA32_DEBUGCTL, 0);
     vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
     vmwrite(GUEST_ACTIVITY_STATE, 0);
     vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
     vmwrite(VM_ENTRY_INTR_INFO, 0);
-    s->entry_controls = vmx_caps.entry;
+    s->entry_controls = (st->efer & EFER_LMA) ? vmx_caps.entry | ENTRY_IA32E_MODE
+                                              : vmx_caps.entry;
     vmwrite(VM_ENTRY_CONTROLS, s->entry_controls);
     s->xcr0 = 1;
+    s->tpr = 0;
 
     memset(&v->regs, 0, sizeof(v->regs));
-    v->regs.rip = st->rip;
+    v->regs.rax = st->rax;
     v->regs.rbx = st->rbx;
+    v->regs.rcx = st->rcx;
+    v->regs.rdx = st->rdx;
+    v->regs.rsi = st->rsi;
+    v->regs.rdi = st->rdi;
+    v->regs.rbp = st->rbp;
+    v->regs.rsp = st->rsp;
+    v->regs.rip = st->rip;
     v->regs.rflags = st->rflags | 0x2;
     sync_to_vmcs(v);
     sync_from_vmcs(v);
     v->hvm.guest_cr[2] = 0;
+    if ( (st->cr0 & X86_CR0_PG) && (st->cr4 & X86_CR4_PAE) && !(st->efer & EFER_LMA) &&
+         !vmx_load_pdptes(v, st->cr3) )
+    {
+        vmx_vmcs_exit(v);
+        return;
+    }
     vmx_vmcs_exit(v);
+    /* Its cached translations belong to the old state. */
+    vmx_vpid_flush_vcpu(v);
 
     /* Reset x87/SSE, breakpoints, CR2 and syscall MSRs; loaded at the next switch to v. */
     hvm_fpu_dr_reset(&s->fpu_dr);
@@ -564,10 +589,11 @@ static void arm_preemption_timer(void)
     vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffULL : ticks);
 }
 
+/* A new start state waiting (STARTUP IPI) also ends the loop: vcpu_run() loads it first. */
 static bool can_run(const struct vcpu *v, unsigned int cpu)
 {
     return !v->domain->is_dying && v->is_up && !v->blocked && !v->paused &&
-           !softirq_pending(cpu);
+           !ACCESS_ONCE(v->hvm.start_pending) && !softirq_pending(cpu);
 }
 
 /*
@@ -584,6 +610,7 @@ static void vmx_vcpu_run(struct vcpu *v)
     int rc;
 
     ASSERT(!local_irq_is_enabled());
+    hvm_vcpu_load_pending_start(v);
     lazy_state_switch(v, cpu);
     rc = vmx_vmcs_enter(v);
     if ( rc )

@@ -10,6 +10,7 @@
 #include <keel/types.h>
 #include <asm/hvm/io.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/vcpu_start.h>
 #include <public/hvm/params.h>
 
 struct vcpu;
@@ -23,6 +24,14 @@ struct hvm_vcpu {
     uint64_t guest_efer;
     uint64_t guest_pat;             /* MSR 0x277; the vendor loads it into the VMCB/VMCS */
     struct vlapic vlapic;           /* local APIC (hvm/vlapic.c) */
+    /*
+     * A start state another vCPU set (STARTUP IPI, VCPUOP_initialise),
+     * loaded by the vCPU's own run loop on its pCPU before it next enters
+     * (hvm_vcpu_load_pending_start()).  Both under the domain's lock.
+     */
+    struct hvm_vcpu_start start;
+    bool start_pending;
+    bool nmi_pending;               /* an NMI IPI waits for injection */
 };
 
 struct hvm_domain {
@@ -33,21 +42,6 @@ struct hvm_domain {
     uint8_t callback_vector;        /* event upcall vector, 0 = none (irq.c) */
 };
 
-/* Segment state for set-up (PVH entry) and for reports. */
-struct segment_register {
-    uint16_t sel;
-    uint16_t attr;                  /* VMCB-style packed attributes */
-    uint32_t limit;
-    uint64_t base;
-};
-
-/* Initial state of a vCPU: what the PVH boot protocol says, or (later) what an SIPI says. */
-struct hvm_vcpu_start {
-    uint64_t rip, rbx, rflags;
-    uint64_t cr0, cr4;
-    struct segment_register cs, ds, tr;
-};
-
 struct hvm_function_table {
     const char *name;
     int (*cpu_up)(void);                            /* per pCPU enable (EFER.SVME / VMXON) */
@@ -55,6 +49,12 @@ struct hvm_function_table {
     void (*domain_destroy)(struct domain *d);
     int (*vcpu_initialise)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);
+    /*
+     * Load a start state (asm/hvm/vcpu_start.h) into @v, which runs
+     * nowhere: at domain build, or from the vCPU's own run loop before it
+     * enters (hvm_vcpu_load_pending_start()).  x87/SSE and debug state
+     * are reset too.
+     */
     void (*vcpu_set_start)(struct vcpu *v, const struct hvm_vcpu_start *s);
     /* Enter the guest; returns after an exit was handled and the vCPU should not continue now. */
     void (*vcpu_run)(struct vcpu *v);
@@ -87,16 +87,14 @@ struct hvm_function_table {
 };
 
 extern const struct hvm_function_table *hvm_funcs;
+/* A guest may execute INVPCID (else CPUID hides it: it would raise #UD). */
+extern bool hvm_guest_invpcid;
 
 /*
  * The local APIC ID of a vCPU, as Xen numbers them for HVM guests: the
- * guest's CPUID (leaf 1 EBX[31:24]), its MADT and (later) its virtual
- * LAPIC must all agree on it.
+ * guest's CPUID (leaf 1 EBX[31:24]), its MADT, its virtual LAPIC's ID
+ * register and the physical destinations of its IPIs all use it.
  */
-/* CPUID leaf 7.0 EBX bits hidden from guests because the vendor code cannot support them. */
-extern uint32_t hvm_cpuid_leaf7_ebx_hide;
-#define X86_FEATURE_INVPCID_BIT     (1u << 10)
-
 #define hvm_vcpu_apic_id(v)     ((v)->vcpu_id * 2)
 
 /* Detect SVM or VMX and enable it on the boot CPU; -ENODEV if neither. */
@@ -119,8 +117,22 @@ void hvm_hypercall(struct vcpu *v);
  */
 int hvm_next_interrupt(struct vcpu *v);
 void hvm_interrupt_taken(struct vcpu *v, int vector);
-/* HLT with interrupts enabled: sleep until hvm_next_interrupt() has something. */
+/* HLT with interrupts enabled: sleep until hvm_next_interrupt() or an NMI has something. */
 void hvm_hlt(struct vcpu *v);
+/*
+ * NMIs (an NMI IPI from another vCPU): hvm_inject_nmi() marks one pending
+ * and kicks @v; the vendor's VM-entry path injects it when the guest is
+ * not blocking NMIs and calls hvm_nmi_taken().  Several before one is
+ * injected are one, as on hardware.
+ */
+void hvm_inject_nmi(struct vcpu *v);
+bool hvm_nmi_pending(struct vcpu *v);
+void hvm_nmi_taken(struct vcpu *v);
+/*
+ * The vendor run loop calls this before it enters @v: a start state
+ * another vCPU set for it is loaded now (hvm_funcs->vcpu_set_start).
+ */
+void hvm_vcpu_load_pending_start(struct vcpu *v);
 /* Common work before every VM entry (time refresh, poll clean-up). */
 void hvm_do_resume(struct vcpu *v);
 /* hvm_funcs->flush_guest_tlbs(d). */
@@ -131,6 +143,8 @@ int hvm_param_set(struct domain *d, unsigned int index, uint64_t value);
 /* CPUID and MSR policy (hvm/cpuid.c): fill in what the guest sees. */
 void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
                uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
+/* The CR4/EFER bits and address width a VCPUOP_initialise context may use (cpuid.c). */
+void hvm_start_limits(struct vcpu *v, struct hvm_start_limits *lim);
 /* 0 handled, -EPERM → inject #GP. */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);

@@ -4,8 +4,8 @@
 
 /*
  * The virtual local APIC of a vCPU: xAPIC registers in the MMIO page at
- * 0xfee00000 (x2APIC is not offered), fixed IPIs within the domain, and
- * the APIC timer on a fixed virtual bus clock.  It is the second guest
+ * 0xfee00000 (x2APIC is not offered), fixed, NMI, INIT and STARTUP IPIs
+ * within the domain, and the APIC timer on a fixed virtual bus clock.  It is the second guest
  * interrupt source of hvm/irq.c, after the event callback vector (which
  * bypasses it and is never EOI'd).  All state is guarded by the vCPU's
  * vlapic lock: IPIs from other vCPUs and the timer (on another pCPU)
@@ -34,13 +34,14 @@ struct vlapic {
     s_time_t timer_start;           /* system time the current count was loaded */
     s_time_t timer_period;          /* ns for one count-down from timer_icr, 0 = stopped */
     bool timer_running;
-    uint8_t last_init_sipi;         /* delivery mode of the last INIT/STARTUP, for later SMP */
     struct timer timer;
 };
 
 /* Reset state (SDM power-up: LVTs masked, SVR 0xff, ID from the MADT numbering). */
 void vlapic_vcpu_init(struct vcpu *v);
 void vlapic_vcpu_destroy(struct vcpu *v);
+/* INIT: back to the reset state (ID kept), timer stopped. */
+void vlapic_reset(struct vcpu *v);
 /* Claim the xAPIC page for @d: 0 or the hvm_register_mmio() error. */
 int vlapic_domain_init(struct domain *d);
 

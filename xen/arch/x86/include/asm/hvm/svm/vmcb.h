@@ -18,6 +18,7 @@
 #define INTERCEPT_RDPMC         (1u << 15)
 #define INTERCEPT_CPUID         (1u << 18)
 #define INTERCEPT_RSM           (1u << 19)
+#define INTERCEPT_IRET          (1u << 20)
 #define INTERCEPT_INVD          (1u << 22)
 #define INTERCEPT_HLT           (1u << 24)
 #define INTERCEPT_INVLPGA       (1u << 26)
@@ -50,6 +51,7 @@
 #define VMEXIT_RDPMC            0x06f
 #define VMEXIT_CPUID            0x072
 #define VMEXIT_RSM              0x073
+#define VMEXIT_IRET             0x074
 #define VMEXIT_INVD             0x076
 #define VMEXIT_HLT              0x078
 #define VMEXIT_INVLPGA          0x07a
@@ -106,11 +108,6 @@
 #define TLB_CTRL_NO_FLUSH       0
 #define TLB_CTRL_FLUSH_ALL      1
 #define TLB_CTRL_FLUSH_ASID     3
-
-/* Segment attributes, VMCB-packed: type[3:0] S[4] DPL[6:5] P[7] AVL[8] L[9] D/B[10] G[11]. */
-#define SEG_ATTR_CODE32         0x0c9b  /* G, D, P, S, execute/read, accessed */
-#define SEG_ATTR_DATA32         0x0c93  /* G, B, P, S, read/write, accessed */
-#define SEG_ATTR_TSS32_BUSY     0x008b  /* P, system type 0xb */
 
 struct vmcb_seg {
     uint16_t sel;

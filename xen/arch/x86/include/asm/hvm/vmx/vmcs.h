@@ -332,6 +332,7 @@ enum vmcs_field {
 /* Guest interruptibility state. */
 #define GUEST_INTR_STATE_STI            (1u << 0)
 #define GUEST_INTR_STATE_MOV_SS         (1u << 1)
+#define GUEST_INTR_STATE_NMI            (1u << 3)
 
 /* Exit qualification of I/O instructions. */
 #define IO_QUAL_SIZE_MASK               7u      /* size - 1 */

@@ -51,6 +51,7 @@ struct vmx_caps {
     bool preempt_timer;
     unsigned int preempt_shift;
     bool tsc_deadline;                          /* IA32_TSC_DEADLINE can be read */
+    bool vnmi;                                  /* virtual NMIs and NMI-window exiting */
 };
 extern struct vmx_caps vmx_caps;
 
@@ -227,6 +228,11 @@ void vmx_asm_vmexit(void);
 bool vmx_handle_exit(struct vcpu *v);
 void vmx_inject_exception(struct vcpu *v, unsigned int vector, bool has_err, uint32_t err);
 void vmx_retire_insn(struct vcpu *v, unsigned int len);
+/*
+ * PAE paging outside long mode: load the four PDPTEs at @cr3 into the
+ * (current) VMCS; false, with the domain ended, if they are not RAM.
+ */
+bool vmx_load_pdptes(struct vcpu *v, uint64_t cr3);
 void vmx_dump_state(struct vcpu *v);
 const char *vmx_exit_name(uint32_t reason);
 /* Guest CR0/CR4 as the hardware must hold them for the guest's view @val. */
