@@ -127,16 +127,22 @@ check_cpu_load() {
     wait 2>/dev/null
     t1=$(uptime_s)
     after=$(cpu_user)
-    # Each CPU must have spent at least a fifth of the busy time in user
-    # mode: slack for vCPUs sharing emulated CPUs (time the hypervisor
-    # reports as stolen is not user time), none for a CPU left idle.
+    # Each CPU must have spent at least a tenth of the busy time in user
+    # mode, and at least a quarter of what the busiest CPU got: slack for
+    # vCPUs sharing emulated CPUs and for an emulator slowed down by a busy
+    # host (its guests' clocks keep the host's pace), none for a CPU left
+    # idle or starved.
     report=$(printf '%s\n--\n%s\n' "$before" "$after" | awk -v t0="$t0" -v t1="$t1" '
         $1 == "--" { after = 1; next }
         !after { b[$1] = $2; next }
-        { d = $2 - b[$1]; n++; list = list sprintf(" %s+%d", $1, d)
-          if (d < (t1 - t0) * 100 / 5) { bad++; badlist = badlist " " $1 } }
-        END { printf "%s|%d|%d|%s", (bad || !n) ? "FAIL" : "PASS", n, bad, list
-              if (bad) printf " (too little user time on%s)", badlist }')
+        { d[$1] = $2 - b[$1]; order[++n] = $1; if (d[$1] > max) max = d[$1] }
+        END {
+            for (i = 1; i <= n; i++) {
+                c = order[i]; list = list sprintf(" %s+%d", c, d[c])
+                if (d[c] < (t1 - t0) * 100 / 10 || d[c] * 4 < max) { bad++; badlist = badlist " " c }
+            }
+            printf "%s|%d|%d|%s", (bad || !n) ? "FAIL" : "PASS", n, bad, list
+            if (bad) printf " (too little user time on%s)", badlist }')
     status=${report%%|*}
     rest=${report#*|}
     n=${rest%%|*}
@@ -193,11 +199,40 @@ check_interrupts() {
     fi
 }
 
+# ---- cpu-hotplug: secondary CPUs go offline and come back ---------------------
+# Offline ends a CPU in HLT with interrupts off (a vCPU down for Keel);
+# online starts it again with INIT/STARTUP, its timer and IPI event
+# channels bound anew.  Two rounds: the second needs the first's ports
+# closed cleanly.  With one CPU there is nothing to do.
+check_cpu_hotplug() {
+    [ "$online" -gt 1 ] || return 0
+    rounds=2 r=1 why=''
+    while [ "$r" -le "$rounds" ] && [ -z "$why" ]; do
+        for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+            [ -w "$f" ] || { why="cannot write $f"; break; }
+            echo 0 > "$f" 2>/dev/null || { why="round $r: offlining ${f%/online} failed"; break; }
+        done
+        [ -n "$why" ] || [ "$(nproc)" = 1 ] || why="round $r: $(nproc) CPUs still online after offlining"
+        for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+            [ -n "$why" ] && break
+            echo 1 > "$f" 2>/dev/null || why="round $r: onlining ${f%/online} failed"
+        done
+        [ -n "$why" ] || [ "$(nproc)" = "$online" ] || why="round $r: $(nproc) of $online CPUs back online"
+        r=$((r + 1))
+    done
+    if [ -n "$why" ]; then
+        result cpu-hotplug FAIL "$why"
+    else
+        result cpu-hotplug PASS "CPUs 1-$((online - 1)) offline and online again, $rounds rounds"
+    fi
+}
+
 check_nproc
 check_hypervisor
 check_clock
 check_cpu_load
 check_interrupts
+check_cpu_hotplug
 
 if [ -z "$failed" ]; then
     say "verdict PASS"
