@@ -46,19 +46,9 @@ static void wait_for(volatile unsigned int *counter, unsigned int target, const 
     }
 }
 
-/* The lowest port a fresh domain can allocate: above the builder's console port, if any. */
-static evtchn_port_t first_port(void)
-{
-    uint64_t con = 0;
-
-    if ( get_param(HVM_PARAM_CONSOLE_EVTCHN, &con) )
-        fail("get_param(CONSOLE_EVTCHN) failed");
-    return con == 1 ? 2 : 1;
-}
-
 static void role_a(unsigned int rounds)
 {
-    evtchn_port_t p = first_port();
+    evtchn_port_t p = first_free_port();
     uint64_t t0, t1, n0, n1;
     unsigned int i;
 
@@ -80,7 +70,7 @@ static void role_a(unsigned int rounds)
 static void role_b(domid_t peer, unsigned int rounds)
 {
     /* The peer is built like us: its first port is the one we would get. */
-    evtchn_port_t rp = first_port();
+    evtchn_port_t rp = first_free_port();
     long lp;
     unsigned int i;
 
@@ -116,8 +106,8 @@ void test_main(const struct hvm_start_info *si)
     if ( !peer || (role[0] != 'a' && role[0] != 'b') || !rounds )
         fail("needs peer=<domid> role=a|b rounds=N>0 on its command line");
     /* A's first own port: the lowest free one (port 0 is reserved, the console may hold 1). */
-    if ( role[0] == 'a' && evtchn_alloc_unbound(peer) != first_port() )
-        fail("the first alloc_unbound did not give port %u", first_port());
+    if ( role[0] == 'a' && evtchn_alloc_unbound(peer) != first_free_port() )
+        fail("the first alloc_unbound did not give port %u", first_free_port());
     events_init();
     deadline = pvclock_now() + WATCHDOG_NS;
     if ( set_singleshot(deadline, 0) != 0 )

@@ -415,9 +415,9 @@ static void role_b(void)
     {
         if ( pvclock_now() > give_up + 60000000000ULL )
             fail("domain %u still exists", peer);
-        spin_ms(10);
+        spin_ms_irq(10);
     }
-    spin_ms(200);
+    spin_ms_irq(200);
     check_fill(p11, 0x77, "ref 11 after its granter ended");
     p11[0] = 0;
     CHECK_EQ(unmap(h11, MAP_GFN + 3), GNTST_okay);

@@ -119,7 +119,7 @@ void test_main(const struct hvm_start_info *si)
     CHECK_EQ(vcpu0_info->time.tsc_to_system_mul, mul);
     CHECK((vcpu0_info->time.version & 1) == 0);
     irq_enable();
-    spin_ms(5);
+    spin_ms_irq(5);
     CHECK(upcalls >= 1);
     EXPECT(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0, &rvi), -16 /* EBUSY */);
     check_rate(20);

@@ -91,6 +91,6 @@ void test_main(const struct hvm_start_info *si)
     if ( t1 - t0 < 19000000 || t1 - t0 > 2000000000ULL )
         fail("SCHEDOP_block woken by a 20 ms timer after %lu ns", (unsigned long)(t1 - t0));
     irq_enable();
-    spin_ms(5);
+    spin_ms_irq(5);
     CHECK_EQ(evtchn_count[timer_port], c0 + 1);
 }

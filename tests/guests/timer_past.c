@@ -28,17 +28,17 @@ void test_main(const struct hvm_start_info *si)
     CHECK(port_pending(tp));
     CHECK_EQ(vcpu0_info->evtchn_upcall_pending, 1);
     irq_enable();
-    spin_ms(5);
+    spin_ms_irq(5);
     CHECK_EQ(evtchn_count[tp], c0 + 1);
 
     /* Deadline 0 is in the past too. */
     EXPECT(set_singleshot(0, 0), 0);
-    spin_ms(5);
+    spin_ms_irq(5);
     CHECK_EQ(evtchn_count[tp], c0 + 2);
 
     /* With VCPU_SSHOTTMR_future: -ETIME and nothing fires. */
     EXPECT(set_singleshot(pvclock_now() - 1000000, VCPU_SSHOTTMR_future), -62 /* ETIME */);
-    spin_ms(10);
+    spin_ms_irq(10);
     CHECK_EQ(evtchn_count[tp], c0 + 2);
 
     /* Another vCPU's single-shot timer: there is none (1 vCPU). */
@@ -68,7 +68,7 @@ void test_main(const struct hvm_start_info *si)
     /* Stopped before its deadline: never fires. */
     EXPECT(set_singleshot(pvclock_now() + 20000000, 0), 0);
     EXPECT(HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
-    spin_ms(60);
+    spin_ms_irq(60);
     CHECK_EQ(evtchn_count[tp], c0 + 3);
 
     /* Periodic: too short is refused; 10 ms ticks counted over 300 ms of guest time. */
@@ -102,8 +102,8 @@ void test_main(const struct hvm_start_info *si)
         fail("periodic timer: %u ticks in %lu ns, expected about %u", ticks,
              (unsigned long)(t1 - t0), expect);
     EXPECT(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
-    spin_ms(5);                 /* a tick already raised may still arrive */
+    spin_ms_irq(5);                 /* a tick already raised may still arrive */
     c0 = evtchn_count[tp];
-    spin_ms(50);
+    spin_ms_irq(50);
     CHECK_EQ(evtchn_count[tp], c0);
 }

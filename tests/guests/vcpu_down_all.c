@@ -21,25 +21,6 @@ static uint64_t init_stack[SMP_MAX_VCPUS][512] __attribute__((aligned(16)));
 static volatile unsigned int bsp_beats, go_last;
 static unsigned int nr;
 
-#define WAIT_FOR(cond, ms, ...)                                             \
-    do {                                                                    \
-        uint64_t _end = pvclock_now() + (uint64_t)(ms) * 1000000;           \
-        while ( !(cond) )                                                   \
-        {                                                                   \
-            if ( pvclock_now() > _end )                                     \
-                fail(__VA_ARGS__);                                          \
-            __asm__ volatile ("pause");                                     \
-        }                                                                   \
-    } while ( 0 )
-
-static void spin_ms(unsigned int ms)
-{
-    uint64_t end = pvclock_now() + (uint64_t)ms * 1000000;
-
-    while ( pvclock_now() < end )
-        __asm__ volatile ("pause");
-}
-
 static long vcpu_op(unsigned int cmd, unsigned int id)
 {
     return HYPERVISOR_vcpu_op(cmd, id, NULL);

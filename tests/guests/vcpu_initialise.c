@@ -67,25 +67,6 @@ static void ap_main(unsigned int id)
     }
 }
 
-#define WAIT_FOR(cond, ms, ...)                                             \
-    do {                                                                    \
-        uint64_t _end = pvclock_now() + (uint64_t)(ms) * 1000000;           \
-        while ( !(cond) )                                                   \
-        {                                                                   \
-            if ( pvclock_now() > _end )                                     \
-                fail(__VA_ARGS__);                                          \
-            __asm__ volatile ("pause");                                     \
-        }                                                                   \
-    } while ( 0 )
-
-static void spin_ms(unsigned int ms)
-{
-    uint64_t end = pvclock_now() + (uint64_t)ms * 1000000;
-
-    while ( pvclock_now() < end )
-        __asm__ volatile ("pause");
-}
-
 static long vcpu_op(unsigned int cmd, unsigned int id, void *arg)
 {
     return HYPERVISOR_vcpu_op(cmd, id, arg);

@@ -80,14 +80,6 @@ void lapic_isr(unsigned long vec)
             "iretq\n");
 STUB(0x40) STUB(0x41) STUB(0x45) STUB(0x61) STUB(0x50) STUB(0x51) STUB(0x52)
 
-static void spin_ms(unsigned int ms)
-{
-    uint64_t end = pvclock_now() + (uint64_t)ms * 1000000;
-
-    while ( pvclock_now() < end )
-        __asm__ volatile ("pause");
-}
-
 /* Wait (interrupts on) until hits[vec] reaches @n or @ms pass. */
 static void wait_hits(unsigned int vec, unsigned int n, unsigned int ms)
 {

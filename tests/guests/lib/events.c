@@ -300,6 +300,23 @@ long set_singleshot(uint64_t deadline_ns, uint32_t flags)
     return HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st);
 }
 
+void spin_ms(unsigned int ms)
+{
+    uint64_t end = pvclock_now() + (uint64_t)ms * 1000000;
+
+    while ( pvclock_now() < end )
+        __asm__ volatile ("pause");
+}
+
+evtchn_port_t first_free_port(void)
+{
+    uint64_t con = 0;
+
+    if ( get_param(HVM_PARAM_CONSOLE_EVTCHN, &con) )
+        fail("get_param(CONSOLE_EVTCHN) failed");
+    return con == 1 ? 2 : 1;
+}
+
 void wait_count(volatile unsigned int *counter, unsigned int target, unsigned int timeout_ms,
                 const char *what)
 {

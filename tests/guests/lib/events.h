@@ -70,6 +70,25 @@ extern uint32_t pvclock_last_version;
 
 long set_singleshot(uint64_t deadline_ns, uint32_t flags);
 
+/* Busy-wait @ms of guest time (interrupts as they are). */
+void spin_ms(unsigned int ms);
+/* Spin until @cond holds; FAIL with the printf-style rest after @ms of guest time. */
+#define WAIT_FOR(cond, ms, ...)                                             \
+    do {                                                                    \
+        uint64_t _end = pvclock_now() + (uint64_t)(ms) * 1000000;           \
+        while ( !(cond) )                                                   \
+        {                                                                   \
+            if ( pvclock_now() > _end )                                     \
+                fail(__VA_ARGS__);                                          \
+            __asm__ volatile ("pause");                                     \
+        }                                                                   \
+    } while ( 0 )
+/*
+ * The first port a fresh domain allocates itself: the lowest free one,
+ * after the console port its builder took (1 without a console).
+ */
+evtchn_port_t first_free_port(void);
+
 static inline void irq_enable(void) { __asm__ volatile ("sti" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile ("cli" ::: "memory"); }
 static inline void safe_halt(void) { __asm__ volatile ("sti; hlt" ::: "memory"); }
