@@ -175,15 +175,26 @@ static void put_line_prefix(bool show)
         console_write_raw(prefix, plen);
 }
 
+/* Under console_lock: @n bytes of @s to the ring and the serial line. */
+static void put_raw(const char *s, size_t n)
+{
+    conring_put(s, n);
+    console_write_raw(s, n);
+}
+
+/* Under console_lock: end the line the output stopped in (a partial one included). */
+static void end_line(void)
+{
+    put_raw("\n", 1);
+    at_line_start = true;
+    partial_open = false;
+}
+
 /* Under console_lock: end a guest's open partial line before other output. */
 static void close_partial(void)
 {
-    if ( !partial_open )
-        return;
-    conring_put("\n", 1);
-    console_write_raw("\n", 1);
-    at_line_start = true;
-    partial_open = false;
+    if ( partial_open )
+        end_line();
 }
 
 unsigned long console_partial_begin(const char *s, size_t n)
@@ -191,18 +202,13 @@ unsigned long console_partial_begin(const char *s, size_t n)
     unsigned long flags, gen;
 
     spin_lock_irqsave(&console_lock, flags);
-    close_partial();
     if ( !at_line_start )
-    {
-        conring_put("\n", 1);
-        console_write_raw("\n", 1);
-    }
+        end_line();
     put_line_prefix(true);
-    conring_put(s, n);
-    console_write_raw(s, n);
+    put_raw(s, n);
     at_line_start = false;
     partial_open = true;
-    gen = ++partial_gen ? partial_gen : ++partial_gen;     /* never 0 */
+    gen = ++partial_gen;
     spin_unlock_irqrestore(&console_lock, flags);
     return gen;
 }
@@ -216,15 +222,9 @@ bool console_partial_continue(unsigned long gen, const char *s, size_t n, bool e
     ok = partial_open && gen == partial_gen;
     if ( ok )
     {
-        conring_put(s, n);
-        console_write_raw(s, n);
+        put_raw(s, n);
         if ( end )
-        {
-            conring_put("\n", 1);
-            console_write_raw("\n", 1);
-            at_line_start = true;
-            partial_open = false;
-        }
+            end_line();
     }
     spin_unlock_irqrestore(&console_lock, flags);
     return ok;
