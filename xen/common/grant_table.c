@@ -259,16 +259,6 @@ static void entry_settle(struct grant_table *gt, grant_ref_t ref)
         entry_clear(shared_entry(gt, ref), bits);
 }
 
-/* The frame behind GFN @gfn of granter @rd, if it is @rd's RAM; else INVALID_MFN. */
-static unsigned long granted_frame(struct domain *rd, uint64_t gfn)
-{
-    p2m_type_t t;
-    unsigned long mfn = p2m_lookup(rd->p2m, gfn, &t);
-    struct page_info *pg = mfn == INVALID_MFN ? NULL : mfn_to_page(mfn);
-
-    return pg && t == p2m_ram_rw && pg->owner == rd ? mfn : INVALID_MFN;
-}
-
 /*
  * Take @ref of @rgt for @ld, for a mapping or a copy (@ro: read only):
  * the entry is marked in use and *@mfn is the frame.  Undone by
@@ -295,7 +285,7 @@ static int16_t grant_acquire(struct grant_table *rgt, grant_ref_t ref, struct do
     }
     if ( !in_use )
     {
-        act->mfn = granted_frame(rgt->d, ACCESS_ONCE(shared_entry(rgt, ref)->frame));
+        act->mfn = domain_ram_frame(rgt->d, ACCESS_ONCE(shared_entry(rgt, ref)->frame));
         act->domid = ld->domain_id;
         if ( act->mfn == (uint32_t)INVALID_MFN )
         {

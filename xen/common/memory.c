@@ -65,8 +65,7 @@ void domain_assign_pages(struct domain *d, unsigned long mfn, unsigned int order
     memory_unlock();
 }
 
-/* @d's RAM frame at @gfn, or INVALID_MFN (a hole, or something else mapped there). */
-static unsigned long ram_frame(struct domain *d, uint64_t gfn)
+unsigned long domain_ram_frame(struct domain *d, uint64_t gfn)
 {
     p2m_type_t t;
     unsigned long mfn = p2m_lookup(d->p2m, gfn, &t);
@@ -77,7 +76,7 @@ static unsigned long ram_frame(struct domain *d, uint64_t gfn)
 
 int domain_take_page(struct domain *d, uint64_t gfn, struct page_list_head *freed)
 {
-    unsigned long mfn = ram_frame(d, gfn), head, i;
+    unsigned long mfn = domain_ram_frame(d, gfn), head, i;
     struct page_info *pg;
     unsigned int order;
 

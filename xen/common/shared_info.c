@@ -90,7 +90,6 @@ int shared_info_map(struct domain *d, uint64_t gfn)
 {
     unsigned long mfn = virt_to_mfn(d->events.shared_info), old_mfn;
     uint64_t old_gfn;
-    p2m_type_t t;
     int rc = 0;
 
     /* Within the guest's RAM only: the p2m never grows tables for it (docs/abi-coverage.md). */
@@ -103,8 +102,8 @@ int shared_info_map(struct domain *d, uint64_t gfn)
     old_gfn = d->events.shared_info_gfn;
     if ( gfn == old_gfn )
         goto out;
-    old_mfn = p2m_lookup(d->p2m, gfn, &t);
-    if ( old_mfn == INVALID_MFN || t != p2m_ram_rw || mfn_to_page(old_mfn)->owner != d )
+    old_mfn = domain_ram_frame(d, gfn);
+    if ( old_mfn == INVALID_MFN )
     {
         rc = -EINVAL;
         goto out;

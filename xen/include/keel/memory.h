@@ -28,6 +28,9 @@ struct domain;
 void memory_lock(void);
 void memory_unlock(void);
 
+/* Under memory_lock(): @d's own RAM frame at @gfn, or INVALID_MFN (a hole, or anything else). */
+unsigned long domain_ram_frame(struct domain *d, uint64_t gfn);
+
 /* Give @d the allocated block [@mfn, @mfn + 2^@order) (no quota check). */
 void domain_assign_pages(struct domain *d, unsigned long mfn, unsigned int order);
 
