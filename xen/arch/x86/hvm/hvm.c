@@ -139,3 +139,18 @@ void hvm_vcpu_load_pending_start(struct vcpu *v)
     if ( pending )
         hvm_funcs->vcpu_set_start(v, &s);
 }
+
+void hvm_start_regs(struct vcpu *v, const struct hvm_vcpu_start *st)
+{
+    memset(&v->regs, 0, sizeof(v->regs));
+    v->regs.rax = st->rax;
+    v->regs.rbx = st->rbx;
+    v->regs.rcx = st->rcx;
+    v->regs.rdx = st->rdx;
+    v->regs.rsi = st->rsi;
+    v->regs.rdi = st->rdi;
+    v->regs.rbp = st->rbp;
+    v->regs.rsp = st->rsp;
+    v->regs.rip = st->rip;
+    v->regs.rflags = st->rflags | 0x2;     /* bit 1 always reads as 1 */
+}

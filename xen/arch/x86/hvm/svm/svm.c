@@ -247,17 +247,7 @@ static void svm_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     vmcb->intercepts0 &= ~INTERCEPT_IRET;   /* no NMI handler is running */
     vmcb->int_ctl &= ~(uint64_t)V_TPR_MASK;    /* CR8 (the TPR) is 0 after reset */
 
-    memset(&v->regs, 0, sizeof(v->regs));
-    v->regs.rax = st->rax;
-    v->regs.rbx = st->rbx;
-    v->regs.rcx = st->rcx;
-    v->regs.rdx = st->rdx;
-    v->regs.rsi = st->rsi;
-    v->regs.rdi = st->rdi;
-    v->regs.rbp = st->rbp;
-    v->regs.rsp = st->rsp;
-    v->regs.rip = st->rip;
-    v->regs.rflags = st->rflags | 0x2;
+    hvm_start_regs(v, st);
     sync_to_vmcb(v);
     sync_from_vmcb(v);
     /* Its TLB entries belong to the old state. */

@@ -449,17 +449,7 @@ static void vmx_vcpu_set_start(struct vcpu *v, const struct hvm_vcpu_start *st)
     s->xcr0 = 1;
     s->tpr = 0;
 
-    memset(&v->regs, 0, sizeof(v->regs));
-    v->regs.rax = st->rax;
-    v->regs.rbx = st->rbx;
-    v->regs.rcx = st->rcx;
-    v->regs.rdx = st->rdx;
-    v->regs.rsi = st->rsi;
-    v->regs.rdi = st->rdi;
-    v->regs.rbp = st->rbp;
-    v->regs.rsp = st->rsp;
-    v->regs.rip = st->rip;
-    v->regs.rflags = st->rflags | 0x2;
+    hvm_start_regs(v, st);
     sync_to_vmcs(v);
     sync_from_vmcs(v);
     v->hvm.guest_cr[2] = 0;

@@ -97,6 +97,12 @@ extern bool hvm_guest_invpcid;
  */
 #define hvm_vcpu_apic_id(v)     ((v)->vcpu_id * 2)
 
+/*
+ * The general registers of start state @st into v->regs (the rest zeroed),
+ * for the vendor's vcpu_set_start(), which loads the control state itself.
+ */
+void hvm_start_regs(struct vcpu *v, const struct hvm_vcpu_start *st);
+
 /* Detect SVM or VMX and enable it on the boot CPU; -ENODEV if neither. */
 int hvm_init(void);
 /* Enable on each secondary pCPU (called from smpboot). */
